@@ -1,0 +1,36 @@
+"""The run's live stream: group names and the messages sent to a run's WebSocket group
+through the channel layer (channels-redis)."""
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from sandbox.runs.models import Run
+
+
+def run_group(run_id: uuid.UUID | str) -> str:
+    return f"run.{run_id}"
+
+
+def run_state_message(*, run: Run, last_seq: int) -> dict:
+    return {
+        "type": "run.state",
+        "run": {
+            "id": str(run.id),
+            "kind": run.kind,
+            "state": run.state,
+            "frames": run.frames_expected,
+            "failure_reason": run.failure_reason,
+        },
+        "last_seq": last_seq,
+    }
+
+
+def run_frame_message(frame: dict) -> dict:
+    return {"type": "run.frame", "seq": frame["seq"], "frame": frame}
+
+
+def stream_publish(run_id: uuid.UUID | str, message: dict) -> None:
+    """Send a message to everyone watching the run; the consumer relays it unchanged."""
+    async_to_sync(get_channel_layer().group_send)(run_group(run_id), message)

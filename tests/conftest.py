@@ -1,0 +1,42 @@
+"""Fixtures shared by the Django, Celery, Channels and browser layers."""
+
+import pytest
+import redis
+from django.conf import settings
+
+from tests.processes import CeleryWorker, DaphneServer
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"the tests need a real Redis at REDIS_URL={settings.REDIS_URL}: {exc}. "
+            "`make test` starts one when REDIS_URL is not set."
+        )
+    finally:
+        client.close()
+    return settings.REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, redis_url, tmp_path_factory):
+    """A real `celery worker` process on the test database and the test Redis."""
+    worker = CeleryWorker(tmp_path_factory.mktemp("celery") / "worker.log")
+    with django_db_blocker.unblock():
+        worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(django_db_setup, django_db_blocker, celery_worker, tmp_path_factory):
+    """The app served by a real daphne process, sending its tasks to the test worker."""
+    server = DaphneServer(tmp_path_factory.mktemp("daphne") / "daphne.log")
+    with django_db_blocker.unblock():
+        server.start()
+    yield server
+    server.stop()
