@@ -31,9 +31,17 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
+# Set only for this process by the browser tests; children keep Django's async safety.
+TEST_PROCESS_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def inherited_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in TEST_PROCESS_ONLY}
+
+
 def child_env() -> dict[str, str]:
     return {
-        **os.environ,
+        **inherited_env(),
         "DJANGO_SETTINGS_MODULE": "sandbox.settings",
         "DEBUG": "1",
         "DATABASE_URL": test_database_url(),

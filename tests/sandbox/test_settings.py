@@ -1,9 +1,10 @@
 """The settings module: read from the environment, strict when DEBUG is off."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.processes import inherited_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -17,7 +18,7 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    clean = {k: v for k, v in inherited_env().items() if k not in PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
