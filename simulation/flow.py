@@ -1,0 +1,653 @@
+"""The flow-level (fluid) engine: fixed ticks, rates pushed through the compiled routing,
+fluid backlog per node, Erlang C waits, errors by reason, goodput and cost.
+
+Its cost per tick depends on the number of nodes and routes, never on the number of users.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from simulation import frames
+from simulation.compile import (
+    PRIMARY,
+    READ,
+    REPLICA,
+    ROLE_DATA_READ,
+    ROLE_FORWARD,
+    STATIC,
+    WRITE,
+    Compiled,
+    K,
+    compile_scenario,
+)
+from simulation.queueing import RHO_MAX, ErlangTable, normal_cdf, sojourn_quantiles
+from simulation.scenario import Change, Scenario
+from simulation.shapes import shape_factor
+
+DOWN, QUEUE_FULL, TIMEOUT, CONN_LIMIT, NO_PRIMARY, NO_ROUTE = range(6)
+REASONS = 6
+QUANTILES = (0.5, 0.95, 0.99)
+_T_GRID = np.logspace(-5, 4, 181)  # seconds, for end-to-end latency distributions
+_LOG_T = np.log(_T_GRID)
+_KIND_CODES = {
+    k: i
+    for i, k in enumerate(
+        ("users", "dns", "cdn", "load_balancer", "server", "cache", "database", "replica")
+    )
+}
+
+
+class FlowEngine:
+    """Step a compiled scenario through time; hand a metric frame to `on_frame` per tick."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        *,
+        on_frame: Callable[[frames.Frame], None] | None = None,
+        node_percentiles: bool = True,
+        tick_s: float | None = None,
+    ) -> None:
+        self.scenario = scenario
+        # The flow engine is deterministic; the generator is kept for the parts that sample.
+        self.rng = np.random.default_rng(scenario.seed if seed is None else seed)
+        self.on_frame = on_frame
+        self.node_percentiles = node_percentiles
+        self.dt = float(tick_s if tick_s is not None else scenario.run.tick_s)
+        self.t = 0.0
+        self.users = float(scenario.workload.users)
+        self.events: list[str] = []
+        self.lost_writes = 0.0
+        self.stale_reads = 0.0
+        self._erlang = ErlangTable()
+        self._pending = sorted(scenario.failures, key=lambda c: c.at_s)
+        self.summary = frames.SummaryAccumulator()
+        self._load(compile_scenario(scenario), previous=None)
+
+    # --- building and carrying state across recompiles ----------------------------------------
+
+    def _load(self, model: Compiled, previous: dict | None) -> None:
+        self.model = m = model
+        n = m.n
+        self.alive = m.instances.copy()
+        self.alive_before = m.instances.copy()
+        self.died_at = np.full(n, -np.inf)
+        self.slow = np.ones(n)
+        self.backlog = np.zeros((K, n))
+        self.edge_cut = np.zeros(len(m.edge_ids), dtype=bool)
+        self._cut_at = np.full(max(len(m.edge_ids), 1), -np.inf)
+        self.role = np.where(m.group >= 0, REPLICA, -1)
+        self.primary = m.group_primary.copy()
+        self.role[self.primary[self.primary >= 0]] = PRIMARY
+        self.primary_dead_since = np.full(len(self.primary), np.nan)
+        self.repl_backlog = np.zeros(n)
+        self.zone_killed: dict[str, set[str]] = {}
+        self.cache_rate = np.zeros(len(m.cache_nodes))
+        self.saturated = np.zeros(n, dtype=bool)
+        self.kind_code = np.array([_KIND_CODES[k] for k in m.kinds], dtype=np.int64)
+        self.is_cache = np.zeros(n, dtype=bool)
+        self.is_cache[m.cache_nodes[~m.cache_is_cdn]] = True
+        self.in_group = m.group >= 0
+        has_route = np.zeros(K * n, dtype=bool)
+        has_route[m.group_key] = True
+        has_route = has_route.reshape(K, n)
+        self.dead_end = (m.fwd > 0) & ~has_route
+        cache_cls = np.where(m.cache_is_cdn, STATIC, READ)
+        self.dead_end[cache_cls, m.cache_nodes] = ~has_route[cache_cls, m.cache_nodes]
+        self.write_row = np.zeros((K, 1))
+        self.write_row[WRITE] = 1.0
+        self.write_in_group = self.write_row * self.in_group
+        total_rate = m.rate_per_user.sum()
+        self.mix_service = (
+            (m.rate_per_user[:, None] * m.service_s).sum(axis=0) / total_rate
+            if total_rate > 0
+            else m.service_s.mean(axis=0)
+        )
+        self.mix_rate = 1.0 / np.maximum(self.mix_service, 1e-12)
+        if previous is None:
+            self.occupancy = self._steady_occupancy(self._initial_cache_rate())
+            self._routing_dirty = True
+            self.last = None
+        else:
+            self._restore(previous)
+        self._routing_dirty = True
+        self._capacity_dirty = True
+
+    def _export(self) -> dict:
+        m = self.model
+        state = {
+            "nodes": {},
+            "edges_cut": {m.edge_ids[i]: self._cut_at[i] for i in np.flatnonzero(self.edge_cut)},
+        }
+        cache_pos = {int(c): i for i, c in enumerate(m.cache_nodes)}
+        for i, nid in enumerate(m.ids):
+            state["nodes"][nid] = {
+                "alive_frac": self.alive[i] / m.instances[i],
+                "died_at": self.died_at[i],
+                "slow": self.slow[i],
+                "backlog": self.backlog[:, i].copy(),
+                "role": self.role[i],
+                "repl_backlog": self.repl_backlog[i],
+                "occupancy": self.occupancy[cache_pos[i]] if i in cache_pos else None,
+                "cache_rate": self.cache_rate[cache_pos[i]] if i in cache_pos else None,
+            }
+        state["zone_killed"] = self.zone_killed
+        return state
+
+    def _restore(self, state: dict) -> None:
+        m = self.model
+        cache_pos = {int(c): i for i, c in enumerate(m.cache_nodes)}
+        self.occupancy = np.zeros(len(m.cache_nodes))
+        for i, nid in enumerate(m.ids):
+            old = state["nodes"].get(nid)
+            if old is None:
+                if i in cache_pos:
+                    self.occupancy[cache_pos[i]] = 0.0
+                continue
+            self.alive[i] = round(old["alive_frac"] * m.instances[i])
+            self.died_at[i] = old["died_at"]
+            self.slow[i] = old["slow"]
+            self.backlog[:, i] = old["backlog"]
+            self.repl_backlog[i] = old["repl_backlog"]
+            if old["role"] >= 0 and m.group[i] >= 0:
+                self.role[i] = old["role"]
+            if i in cache_pos and old["occupancy"] is not None:
+                self.occupancy[cache_pos[i]] = old["occupancy"]
+                self.cache_rate[cache_pos[i]] = old["cache_rate"]
+        for g in range(len(self.primary)):
+            in_g = np.flatnonzero((m.group == g) & (self.role == PRIMARY))
+            if len(in_g):
+                self.primary[g] = in_g[0]
+                self.role[(m.group == g)] = REPLICA
+                self.role[in_g[0]] = PRIMARY
+        for i, eid in enumerate(m.edge_ids):
+            if eid in state["edges_cut"]:
+                self.edge_cut[i] = True
+                self._cut_at[i] = state["edges_cut"][eid]
+        self.zone_killed = state["zone_killed"]
+
+    def _initial_cache_rate(self) -> np.ndarray:
+        """Arrival rates at caches with everything healthy, for a warm start."""
+        self.cache_rate = np.zeros(len(self.model.cache_nodes))
+        self.occupancy = np.full(len(self.model.cache_nodes), np.inf)
+        for _ in range(3):
+            rates = self._propagate_only()
+            self.cache_rate = rates
+            self.occupancy = self._steady_occupancy(rates)
+        return self.cache_rate
+
+    def _propagate_only(self) -> np.ndarray:
+        saved = (self.backlog.copy(), self.t, self.lost_writes, self.stale_reads)
+        self._routing_dirty = True
+        self._capacity_dirty = True
+        arrivals = self._tick_core(self._offered(), record=False)["arrivals"]
+        self.backlog, self.t, self.lost_writes, self.stale_reads = (
+            saved[0],
+            saved[1],
+            saved[2],
+            saved[3],
+        )
+        m = self.model
+        cls = np.where(m.cache_is_cdn, STATIC, READ)
+        return arrivals[cls, m.cache_nodes]
+
+    def _steady_occupancy(self, rates: np.ndarray) -> np.ndarray:
+        m = self.model
+        out = np.zeros(len(m.cache_nodes))
+        for cdn, curves in ((False, m.data_curves), (True, m.static_curves)):
+            sel = m.cache_is_cdn == cdn
+            if sel.any():
+                out[sel] = curves.steady_occupancy(
+                    m.cache_policy[sel], m.cache_capacity[sel], m.cache_ttl_s[sel] * rates[sel]
+                )
+        return out
+
+    # --- stepping ------------------------------------------------------------------------------
+
+    def _offered(self) -> np.ndarray:
+        factor = shape_factor(self.scenario.workload.shape, self.t)
+        return self.users * factor * self.model.rate_per_user
+
+    def advance(self) -> dict:
+        """Advance one tick without building a frame; returns the tick's raw arrays."""
+        while self._pending and self._pending[0].at_s <= self.t + 1e-9:
+            self.apply(self._pending.pop(0))
+        self._promote()
+        result = self._tick_core(self._offered(), record=True)
+        self.t += self.dt
+        self.last = result
+        return result
+
+    def step(self) -> frames.Frame:
+        """Advance one tick; returns its frame, also handed to the callback."""
+        result = self.advance()
+        frame = frames.build_frame(self, result)
+        self.summary.add(frame, result, self.dt)
+        if self.on_frame:
+            self.on_frame(frame)
+        self.events = []
+        return frame
+
+    def run_until(self, t: float) -> None:
+        while self.t < t - 1e-9:
+            self.step()
+
+    # --- the tick ------------------------------------------------------------------------------
+
+    def _route_fractions(self) -> None:
+        m = self.model
+        r = m.routes
+        n = m.n
+        now = self.t
+        undetected = (now - self.died_at[r.dst]) < r.detect_s
+        vis_inst = np.where(undetected, self.alive_before[r.dst], self.alive[r.dst])
+        cut = self.edge_cut[r.edge] & (r.edge >= 0) if len(r) else np.zeros(0, bool)
+        cut_seen = cut & ~((now - self._cut_at[r.edge]) < r.detect_s) if len(r) else cut
+        forward = np.where(r.per_instance, vis_inst, vis_inst > 0) * ~cut_seen
+        dst_role = self.role[r.dst]
+        replica_ok = (dst_role == REPLICA) & (self.alive[r.dst] > 0) & ~cut_seen
+        w = np.where(
+            r.role == ROLE_FORWARD,
+            r.weight * forward,
+            np.where(r.role == ROLE_DATA_READ, r.weight * replica_ok, dst_role == PRIMARY),
+        ).astype(float)
+        gsum = np.bincount(m.group_key, w, minlength=K * n)
+        empty = gsum[m.group_key] <= 0
+        # Nothing visible: reads fall back to the primary; the rest are sent anyway and fail
+        # where they land (a load balancer with no healthy target fails open, as ALB does).
+        fallback = np.where(r.role == ROLE_DATA_READ, dst_role == PRIMARY, r.weight)
+        w = np.where(empty, fallback, w)
+        gsum = np.bincount(m.group_key, w, minlength=K * n)
+        has_route = np.bincount(m.group_key, minlength=K * n) > 0
+        self.group_empty = (has_route & (gsum <= 0)).reshape(K, n)
+        self.frac = np.where(gsum[m.group_key] > 0, w / np.maximum(gsum[m.group_key], 1e-300), 0)
+        self.route_cut = cut
+        self.route_ok = ~cut
+        self._routing_dirty = False
+        self._detect_until = float(
+            np.min(
+                np.concatenate(
+                    [
+                        (self.died_at[r.dst] + r.detect_s)[undetected],
+                        (self._cut_at[r.edge] + r.detect_s)[cut & ~cut_seen],
+                        [np.inf],
+                    ]
+                )
+            )
+        )
+
+    def _capacity(self) -> None:
+        m = self.model
+        self.dead_cache = self.is_cache & (self.alive <= 0)
+        self.bypass = m.infinite | self.dead_cache
+        self.c_eff = m.servers_per_instance * np.minimum(self.alive, m.active_instances)
+        self.c_servers = np.where(self.bypass, np.inf, self.c_eff)
+        self.erlang_rows = self._erlang.rows_for(np.maximum(self.c_eff, 1))
+        self._capacity_dirty = False
+
+    def _down_share(self) -> np.ndarray:
+        m = self.model
+        undetected = (self.t - self.died_at) < m.detect_s
+        partial = (m.instances - self.alive) / m.instances
+        lb_pair_passive = (m.active_instances < m.instances) & (self.alive < m.instances)
+        partial = np.where(lb_pair_passive, 1.0, partial)
+        share = np.where(self.alive <= 0, 1.0, np.where(undetected, partial, 0.0))
+        return np.where(self.is_cache & (self.alive <= 0), 0.0, share)
+
+    def _tick_core(self, offered: np.ndarray, record: bool) -> dict:
+        m = self.model
+        n = m.n
+        r = m.routes
+        dt = self.dt
+        if self._routing_dirty or self.t >= getattr(self, "_detect_until", np.inf):
+            self._route_fractions()
+        if self._capacity_dirty:
+            self._capacity()
+
+        fwd = m.fwd.copy()
+        hit = self._hit_ratios()
+        caches = m.cache_nodes
+        if len(caches):
+            cls = np.where(m.cache_is_cdn, STATIC, READ)
+            fwd[cls, caches] = np.where(self.dead_cache[caches], 1.0, 1.0 - hit)
+        down = self._down_share()
+        service = m.service_s * self.slow
+        queue_cap = np.where(self.alive > 0, m.queue_per_instance, 0.0) * np.maximum(self.alive, 1)
+        arrivals = np.zeros((K, n))
+        if m.users_node >= 0:
+            arrivals[:, m.users_node] = offered
+        backlog_lost = self.backlog * down
+        carried = (self.backlog - backlog_lost) / dt
+        served = np.zeros((K, n))
+        demand = np.zeros((K, n))
+        capacity = np.zeros(n)
+        route_flow = np.zeros(len(r))
+        keep = 1.0 - down
+        servers = self.c_servers
+        # Only what the next level needs is computed level by level; the rest is vectorised.
+        for (lo, hi), (rlo, rhi) in zip(m.level_bounds, r.level_bounds, strict=True):
+            d = arrivals[:, lo:hi] * keep[lo:hi] + carried[:, lo:hi]
+            dsum = d.sum(axis=0)
+            work = (d * service[:, lo:hi]).sum(axis=0)
+            mu = servers[lo:hi] * np.where(
+                work > 0, dsum / np.maximum(work, 1e-300), self.mix_rate[lo:hi]
+            )
+            ssum = np.minimum(dsum, mu)
+            srv = d * np.where(dsum > 0, ssum / np.maximum(dsum, 1e-300), 0.0)
+            demand[:, lo:hi] = d
+            served[:, lo:hi] = srv
+            capacity[lo:hi] = mu
+            if rhi > rlo:
+                sl = slice(rlo, rhi)
+                flow = (srv * fwd[:, lo:hi])[r.cls[sl], r.src[sl] - lo] * self.frac[sl]
+                route_flow[sl] = flow
+                arrivals += np.bincount(
+                    r.dst_key[sl], flow * self.route_ok[sl], minlength=K * n
+                ).reshape(K, n)
+
+        errors = np.zeros((REASONS, K, n))
+        lost = arrivals * down + backlog_lost / dt
+        no_primary = lost * self.write_in_group
+        errors[DOWN] = lost - no_primary
+        errors[NO_PRIMARY] = no_primary
+        usable = ~self.bypass & (capacity > 0)
+        mean_s = np.maximum(
+            np.where(
+                usable,
+                np.where(usable, servers, 1.0) / np.where(usable, capacity, 1.0),
+                self.mix_service,
+            ),
+            1e-12,
+        )
+        rest = (demand - served) * dt
+        rsum = rest.sum(axis=0)
+        finite = ~self.bypass & (capacity > 0) & np.isfinite(m.timeout_s)
+        tmo = np.where(
+            finite,
+            np.maximum(np.where(finite, m.timeout_s, 0.0) - mean_s, 0.0)
+            * np.where(finite, capacity, 0.0),
+            np.where(capacity > 0, np.inf, 0.0),
+        )
+        limit = np.minimum(queue_cap, tmo)
+        drop = rest * np.where(
+            rsum > 0, np.maximum(rsum - limit, 0.0) / np.maximum(rsum, 1e-300), 0
+        )
+        timeout_bound = tmo <= queue_cap
+        errors[TIMEOUT] = drop * timeout_bound / dt
+        errors[CONN_LIMIT] = drop * (~timeout_bound & m.connection_limited) / dt
+        errors[QUEUE_FULL] = drop * (~timeout_bound & ~m.connection_limited) / dt
+        new_backlog = rest - drop
+        out = served * fwd
+        errors[NO_ROUTE] = out * self.dead_end
+        empty = out * self.group_empty
+        errors[NO_PRIMARY] += empty * self.write_row
+        errors[NO_ROUTE] += empty * (1 - self.write_row)
+        link_errors = route_flow * self.route_cut
+        completions = served * (1 - fwd)
+        if record:
+            self.backlog = new_backlog
+        result = {
+            "offered": offered,
+            "arrivals": arrivals,
+            "served": served,
+            "completions": completions,
+            "errors": errors,
+            "link_errors": link_errors,
+            "route_flow": route_flow,
+            "backlog": new_backlog,
+            "capacity": capacity,
+            "hit": hit,
+            "fwd": fwd,
+        }
+        if not record:
+            return result
+        self._caches_after_tick(arrivals, hit)
+        self._replication(served, completions, result)
+        self._latency(result, service)
+        self._saturation_events(result)
+        return result
+
+    # --- caches --------------------------------------------------------------------------------
+
+    def _hit_ratios(self) -> np.ndarray:
+        m = self.model
+        hit = np.zeros(len(m.cache_nodes))
+        for cdn, curves in ((False, m.data_curves), (True, m.static_curves)):
+            sel = m.cache_is_cdn == cdn
+            if sel.any():
+                hit[sel] = curves.hit_ratio(
+                    m.cache_policy[sel],
+                    m.cache_capacity[sel],
+                    self.occupancy[sel],
+                    m.cache_ttl_s[sel] * self.cache_rate[sel],
+                )
+        return hit
+
+    def _caches_after_tick(self, arrivals: np.ndarray, hit: np.ndarray) -> None:
+        m = self.model
+        if not len(m.cache_nodes):
+            return
+        cls = np.where(m.cache_is_cdn, STATIC, READ)
+        rate = arrivals[cls, m.cache_nodes]
+        self.cache_rate = rate
+        steady = self._steady_occupancy(rate)
+        # Every miss inserts a key until the cache holds what it holds when warm.
+        grown = self.occupancy + rate * (1 - hit) * self.dt
+        self.occupancy = np.where(self.alive[m.cache_nodes] > 0, np.minimum(grown, steady), 0.0)
+
+    # --- replication and failover --------------------------------------------------------------
+
+    def _replication(self, served: np.ndarray, completions: np.ndarray, result: dict) -> None:
+        m = self.model
+        n = m.n
+        lag = np.zeros(n)
+        stale = np.zeros(n)
+        replica = (self.role == REPLICA) & (m.group >= 0)
+        if replica.any():
+            g = m.group
+            prim = np.where(g >= 0, self.primary[np.maximum(g, 0)], -1)
+            prim_alive = (prim >= 0) & (self.alive[np.maximum(prim, 0)] > 0)
+            inflow = np.where(prim_alive, served[WRITE, np.maximum(prim, 0)], 0.0)
+            apply = np.where(self.alive > 0, m.apply_rate / self.slow, 0.0)
+            grown = self.repl_backlog + (inflow - apply) * self.dt
+            self.repl_backlog = np.where(replica & ~m.sync_replication, np.maximum(grown, 0.0), 0.0)
+            lag = np.where(
+                replica,
+                m.base_lag_s
+                + self.repl_backlog / np.maximum(np.where(apply > 0, apply, 1), 1e-300),
+                0.0,
+            )
+            window = inflow * lag
+            frac = m.data_curves.stale_fraction(window)
+            stale = np.where(replica & ~m.sync_replication, completions[READ] * frac, 0.0)
+            self.stale_reads += float(stale.sum()) * self.dt
+            self.write_rate_into = inflow
+        result["replication_lag_s"] = lag
+        result["stale"] = stale
+
+    def _promote(self) -> None:
+        if not len(self.primary_dead_since) or np.isnan(self.primary_dead_since).all():
+            return
+        m = self.model
+        for g, p in enumerate(self.primary):
+            since = self.primary_dead_since[g]
+            if p < 0 or math.isnan(since) or self.t - since < m.failover_s[g] - 1e-9:
+                continue
+            candidates = np.flatnonzero((m.group == g) & (self.alive > 0) & (self.role == REPLICA))
+            if not len(candidates):
+                continue
+            best = candidates[np.argmin(self.repl_backlog[candidates])]
+            self.role[p] = REPLICA
+            self.role[best] = PRIMARY
+            self.primary[g] = best
+            self.repl_backlog[best] = 0.0
+            self.primary_dead_since[g] = np.nan
+            self._routing_dirty = True
+            self.events.append(
+                f"{m.ids[best]} promoted to primary after {self.t - since:.0f} s; writes resume"
+            )
+
+    def _primary_died(self, i: int) -> None:
+        m = self.model
+        g = m.group[i]
+        if g < 0 or self.primary[g] != i:
+            return
+        self.primary_dead_since[g] = self.t
+        reps = np.flatnonzero((m.group == g) & (self.role == REPLICA) & (self.alive > 0))
+        if len(reps) and self.last is not None:
+            write_rate = float(self.last["served"][WRITE, i])
+            pending = write_rate * m.base_lag_s[reps] + self.repl_backlog[reps]
+            pending = np.where(m.sync_replication[reps], 0.0, pending)
+            lost = float(pending.min())
+            self.lost_writes += lost
+            if lost > 0:
+                self.events.append(
+                    f"{m.ids[i]} died with {lost:.3g} writes not yet replicated: they are lost"
+                )
+        if len(reps):
+            self.events.append(
+                f"{m.ids[i]} (primary) is down: writes fail until a replica is promoted "
+                f"in {m.failover_s[g]:.0f} s"
+            )
+        else:
+            self.events.append(f"{m.ids[i]} (primary) is down and has no replica: writes fail")
+
+    # --- latency -------------------------------------------------------------------------------
+
+    def _latency(self, res: dict, service: np.ndarray) -> None:
+        m = self.model
+        n = m.n
+        served = res["served"]
+        ssum = served.sum(axis=0)
+        mu = res["capacity"]
+        byp = self.bypass | (mu <= 0)
+        finite_mu = np.where(byp, 1.0, np.maximum(mu, 1e-300))
+        rho = np.where(byp, 0.0, ssum / finite_mu)
+        c = np.maximum(self.c_eff, 1)
+        wait_prob = np.where(byp, 0.0, self._erlang.erlang_c(self.erlang_rows, c, rho))
+        theta = np.maximum(finite_mu * (1 - np.minimum(rho, RHO_MAX)), 1e-12)
+        wq_st = np.where(byp, 0.0, wait_prob / theta)
+        bsum = res["backlog"].sum(axis=0)
+        w_fluid = np.where(byp, 0.0, bsum / finite_mu)
+        wq = wq_st + w_fluid
+        s = np.where(byp, 0.0, service)
+        sync_wait = np.zeros(n)
+        replicas = (self.role == REPLICA) & m.sync_replication & (self.alive > 0)
+        if replicas.any():
+            prim = self.primary[m.group[replicas]]
+            np.maximum.at(sync_wait, prim, m.base_lag_s[replicas])
+        extra = np.zeros((K, n))
+        extra[WRITE] = sync_wait
+        delay = m.delay_s
+        mean = delay + wq + s + extra
+        var_wait = np.where(byp, 0.0, (2 * wait_prob - wait_prob**2) / theta**2)
+        var = var_wait + s**2
+        res["utilization"] = np.where(byp, 0.0, np.minimum(rho, 1.0))
+        res["queue_length"] = bsum + np.where(byp, 0.0, ssum * wq_st)
+        res["node_mean_s"] = np.where(
+            ssum > 0, (served * mean).sum(axis=0) / np.maximum(ssum, 1e-300), delay + wq + s.mean(0)
+        )
+        res["wait_s"] = wq
+        if self.node_percentiles:
+            mean_s = np.where(ssum > 0, (served * s).sum(0) / np.maximum(ssum, 1e-300), 1e-3)
+            mean_s = np.where(byp, 1e-12, np.maximum(mean_s, 1e-12))
+            q = sojourn_quantiles(
+                np.where(byp, 1.0, c),
+                np.where(byp, 0.0, ssum),
+                mean_s,
+                delay + w_fluid,
+                wait_prob,
+                QUANTILES,
+            )
+            res["node_quantiles_s"] = np.where(byp, delay + np.where(byp, 0, mean_s), q)
+        else:
+            res["node_quantiles_s"] = None
+        self._end_to_end(res, mean, var)
+
+    def _end_to_end(self, res: dict, mean: np.ndarray, var: np.ndarray) -> None:
+        m = self.model
+        n = m.n
+        r = m.routes
+        arrivals = res["arrivals"]
+        flow = res["route_flow"] * ~self.route_cut
+        acc1 = np.zeros(K * n)
+        acc2 = np.zeros(K * n)
+        m1 = np.zeros((K, n))
+        m2 = np.zeros((K, n))
+        second = var + mean**2
+        for (lo, hi), (rlo, rhi) in zip(m.level_bounds, r.level_bounds, strict=True):
+            a = arrivals[:, lo:hi]
+            has = a > 0
+            m1[:, lo:hi] = np.where(has, acc1.reshape(K, n)[:, lo:hi] / np.where(has, a, 1), 0)
+            m2[:, lo:hi] = np.where(has, acc2.reshape(K, n)[:, lo:hi] / np.where(has, a, 1), 0)
+            if rhi > rlo:
+                sl = slice(rlo, rhi)
+                cls, src, lat, f = r.cls[sl], r.src[sl], r.latency_s[sl], flow[sl]
+                o1 = m1[cls, src] + mean[cls, src]
+                o2 = m2[cls, src] + 2 * m1[cls, src] * mean[cls, src] + second[cls, src]
+                key = cls * n + r.dst[sl]
+                acc1 += np.bincount(key, f * (o1 + lat), minlength=K * n)
+                acc2 += np.bincount(key, f * (o2 + 2 * lat * o1 + lat**2), minlength=K * n)
+        t1 = m1 + mean
+        t2 = m2 + 2 * m1 * mean + second
+        comp = res["completions"]
+        # One component per (class, node kind): hits and misses keep their own shapes.
+        key = (np.arange(K)[:, None] * 8 + self.kind_code[None, :]).ravel()
+        w = np.bincount(key, comp.ravel(), minlength=K * 8)
+        e1 = np.bincount(key, (comp * t1).ravel(), minlength=K * 8) / np.maximum(w, 1e-300)
+        e2 = np.bincount(key, (comp * t2).ravel(), minlength=K * 8) / np.maximum(w, 1e-300)
+        e1 = np.maximum(e1, 1e-9)
+        sigma2 = np.log(np.maximum(e2 / e1**2, 1.0 + 1e-12))
+        mu_log = np.log(e1) - sigma2 / 2
+        sigma = np.sqrt(sigma2)
+        cdf = normal_cdf((_LOG_T[None, :] - mu_log[:, None]) / sigma[:, None])
+        weighted = (w[:, None] * cdf).reshape(K, 8, -1).sum(axis=1)
+        per_class_w = w.reshape(K, 8).sum(axis=1)
+        res["class_mean_s"] = np.where(
+            per_class_w > 0, (w * e1).reshape(K, 8).sum(1) / np.maximum(per_class_w, 1e-300), 0
+        )
+        res["class_cdf"] = weighted / np.maximum(per_class_w, 1e-300)[:, None]
+        res["class_weight"] = per_class_w
+        total = per_class_w.sum()
+        res["system_cdf"] = weighted.sum(axis=0) / max(total, 1e-300)
+        res["system_mean_s"] = float((w * e1).sum() / max(total, 1e-300))
+        target = self.scenario.workload.latency_target_ms / 1000
+        within = np.array([np.interp(np.log(target), _LOG_T, row) for row in res["class_cdf"]])
+        res["class_goodput"] = per_class_w * within
+
+    def _saturation_events(self, res: dict) -> None:
+        m = self.model
+        util = res["utilization"]
+        now_sat = util >= 0.95
+        growth = (res["backlog"].sum(0) - self.backlog.sum(0)) / self.dt
+        for i in np.flatnonzero(now_sat & ~self.saturated):
+            self.events.append(
+                f"{m.ids[i]} is saturated: {util[i] * 100:.0f} % busy, "
+                f"queue growing by {max(growth[i], 0):,.0f} requests/s"
+            )
+        for i in np.flatnonzero(~now_sat & self.saturated):
+            self.events.append(f"{m.ids[i]} is no longer saturated ({util[i] * 100:.0f} % busy)")
+        self.saturated = now_sat
+
+    # --- changes -------------------------------------------------------------------------------
+
+    def apply(self, change: Change) -> None:
+        """Apply a failure or live change at the current tick boundary."""
+        from simulation.changes import apply_change
+
+        apply_change(self, change)
+        self._routing_dirty = True
+        self._capacity_dirty = True
+
+
+def quantile_from_cdf(cdf: np.ndarray, q: float) -> float:
+    """Seconds at which a CDF on the engine's time grid reaches q (log interpolation)."""
+    if cdf[-1] <= 0:
+        return 0.0
+    cdf = np.maximum.accumulate(cdf / max(cdf[-1], 1e-300))
+    return float(np.exp(np.interp(q, cdf, _LOG_T)))

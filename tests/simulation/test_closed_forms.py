@@ -1,0 +1,147 @@
+"""The flow engine reproduces M/M/1, M/M/c (Erlang C) and a Jackson network in steady state."""
+
+import math
+
+import numpy as np
+import pytest
+from conftest import build
+
+from simulation.flow import FlowEngine
+from simulation.queueing import erlang_c, mmc_mean_wait, mmc_sojourn_quantile
+
+REL = 1e-6
+STATIC_ONLY = {"static": 1.0, "read": 0.0, "write": 0.0}
+READ_ONLY = {"static": 0.0, "read": 1.0, "write": 0.0}
+
+
+def server(nid, **params):
+    base = {"static_ms": 10.0, "queue_limit": 10**6, "timeout_ms": 10**9}
+    return {"id": nid, "kind": "server", "params": {**base, **params}}
+
+
+def settle(scenario, ticks=5):
+    engine = FlowEngine(scenario)
+    for _ in range(ticks):
+        engine.step()
+    return engine, engine.last
+
+
+def node(engine, nid):
+    return engine.model.index[nid]
+
+
+def test_mm1_matches_closed_form():
+    lam, s = 70.0, 0.010
+    scenario = build(
+        [{"id": "users", "kind": "users"}, server("web", concurrency=1)],
+        [("users", "web")],
+        users=70,
+        requests_per_user_per_s=1.0,
+        mix=STATIC_ONLY,
+    )
+    engine, res = settle(scenario)
+    i = node(engine, "web")
+    mu = 1 / s
+    rho = lam / mu
+    assert res["utilization"][i] == pytest.approx(rho, rel=REL)
+    assert res["node_mean_s"][i] == pytest.approx(1 / (mu - lam), rel=REL)
+    assert res["queue_length"][i] == pytest.approx(rho**2 / (1 - rho), rel=REL)
+    for q, value in zip((0.5, 0.95, 0.99), res["node_quantiles_s"][:, i], strict=True):
+        assert value == pytest.approx(-math.log(1 - q) / (mu - lam), rel=REL)
+    assert res["class_mean_s"][0] == pytest.approx(1 / (mu - lam), rel=REL)
+
+
+@pytest.mark.parametrize(
+    ("size", "instances", "lam"),
+    [("m5.xlarge", 1, 320.0), ("m5.large", 3, 540.0), ("m5.4xlarge", 2, 2900.0)],
+)
+def test_mmc_matches_erlang_c(size, instances, lam):
+    s = 0.010
+    scenario = build(
+        [{"id": "users", "kind": "users"}, server("web", instance_size=size, instances=instances)],
+        [("users", "web")],
+        users=int(lam),
+        requests_per_user_per_s=1.0,
+        mix=STATIC_ONLY,
+    )
+    engine, res = settle(scenario)
+    i = node(engine, "web")
+    c = int(engine.c_eff[i])
+    wq = mmc_mean_wait(c, lam, s)
+    assert res["utilization"][i] == pytest.approx(lam * s / c, rel=REL)
+    assert res["node_mean_s"][i] == pytest.approx(wq + s, rel=REL)
+    assert res["queue_length"][i] == pytest.approx(lam * wq, rel=REL)
+    assert res["node_quantiles_s"][2, i] == pytest.approx(
+        mmc_sojourn_quantile(c, lam, s, 0.99), rel=REL
+    )
+
+
+def test_erlang_c_reference_value():
+    # Kleinrock's textbook example: 2 servers, offered load 1.5 Erlang.
+    assert erlang_c(2, 1.5) == pytest.approx(0.6428571428571429, rel=1e-12)
+
+
+def test_jackson_network_with_probabilistic_split():
+    lam = 300.0
+    lb_rate = 2_000.0
+    scenario = build(
+        [
+            {"id": "users", "kind": "users"},
+            {
+                "id": "lb",
+                "kind": "load_balancer",
+                "params": {
+                    "algorithm": "weighted",
+                    "weights": {"web-1": 3, "web-2": 7},
+                    "capacity_rps": lb_rate,
+                    "latency_ms": 0.0,
+                },
+            },
+            server("web-1", read_ms=8.0),
+            server("web-2", read_ms=5.0),
+            {"id": "db", "kind": "database", "params": {"read_ms": 4.0}},
+        ],
+        [
+            ("users", "lb", {"latency_ms": 20.0}),
+            ("lb", "web-1"),
+            ("lb", "web-2"),
+            ("web-1", "db", {"latency_ms": 1.0}),
+            ("web-2", "db", {"latency_ms": 1.0}),
+        ],
+        users=int(lam),
+        requests_per_user_per_s=1.0,
+        mix=READ_ONLY,
+    )
+    engine, res = settle(scenario)
+
+    def sojourn(c, rate, s):
+        return mmc_mean_wait(c, rate, s) + s
+
+    expected = {
+        "lb": sojourn(1, lam, 1 / lb_rate),
+        "web-1": sojourn(2, 0.3 * lam, 0.008),
+        "web-2": sojourn(2, 0.7 * lam, 0.005),
+        "db": sojourn(2, lam, 0.004),
+    }
+    arrivals = res["arrivals"].sum(axis=0)
+    for nid, value in expected.items():
+        i = node(engine, nid)
+        assert res["node_mean_s"][i] == pytest.approx(value, rel=REL), nid
+    assert arrivals[node(engine, "web-1")] == pytest.approx(0.3 * lam, rel=1e-12)
+    end_to_end = (
+        0.020 + expected["lb"] + 0.3 * expected["web-1"] + 0.7 * expected["web-2"]
+        + 0.001 + expected["db"]
+    )  # fmt: skip
+    assert res["class_mean_s"][1] == pytest.approx(end_to_end, rel=REL)
+
+
+def test_tabulated_erlang_c_agrees_with_exact_over_a_range():
+    from simulation.queueing import ErlangTable
+
+    table = ErlangTable()
+    servers = np.array([1, 2, 8, 32, 96])
+    rows = table.rows_for(servers)
+    for rho in (0.1, 0.5, 0.8, 0.95, 0.99):
+        got = table.erlang_c(rows, servers, np.full(len(servers), rho))
+        want = np.array([erlang_c(int(c), rho * c) for c in servers])
+        assert got == pytest.approx(want, rel=1e-5)

@@ -1,0 +1,122 @@
+"""Validation names the place of every problem."""
+
+import pytest
+
+from simulation.validate import validate_scenario
+
+
+def doc(nodes, edges, **extra):
+    return {"nodes": nodes, "edges": edges, **extra}
+
+
+USERS = {"id": "users", "kind": "users"}
+WEB = {"id": "web", "kind": "server"}
+
+
+def messages(result):
+    return [str(i) for i in result.errors]
+
+
+def test_parameter_out_of_range_is_named_by_node_id():
+    bad = dict(WEB, params={"instances": 0})
+    result = validate_scenario(doc([USERS, bad], [{"from": "users", "to": "web"}]))
+    assert messages(result) == ["nodes[web].params.instances: must be at least 1"]
+
+
+def test_unknown_kind_is_reported_with_the_known_ones():
+    result = validate_scenario(doc([USERS, {"id": "x", "kind": "mainframe"}], []))
+    assert len(result.errors) == 1
+    assert result.errors[0].path == "nodes[x]"
+    assert "unknown kind 'mainframe'" in result.errors[0].message
+
+
+def test_unknown_parameter_is_an_error():
+    bad = dict(WEB, params={"instancs": 2})
+    result = validate_scenario(doc([USERS, bad], [{"from": "users", "to": "web"}]))
+    assert messages(result) == ["nodes[web].params.instancs: is not a known field"]
+
+
+def test_dangling_edge_names_the_missing_node():
+    result = validate_scenario(
+        doc([USERS, WEB], [{"from": "users", "to": "web"}, {"from": "web", "to": "db"}])
+    )
+    assert messages(result) == ["edges[web->db].to: no node with id 'db'"]
+
+
+def test_replica_without_primary_is_an_error():
+    nodes = [USERS, WEB, {"id": "r", "kind": "replica"}]
+    edges = [{"from": "users", "to": "web"}, {"from": "web", "to": "r"}]
+    assert "nodes[r]: replica has no primary" in messages(validate_scenario(doc(nodes, edges)))[0]
+
+
+def test_request_cycle_is_an_error():
+    nodes = [USERS, WEB, {"id": "app", "kind": "server"}]
+    edges = [
+        {"from": "users", "to": "web"},
+        {"from": "web", "to": "app"},
+        {"from": "app", "to": "web"},
+    ]
+    errors = messages(validate_scenario(doc(nodes, edges)))
+    assert any("cycle" in e for e in errors)
+
+
+def test_no_path_to_where_writes_complete():
+    nodes = [USERS, {"id": "lb", "kind": "load_balancer"}]
+    result = validate_scenario(doc(nodes, [{"from": "users", "to": "lb"}]))
+    assert "workload.mix.write: no path from users to where write requests complete" in (
+        messages(result)
+    )
+
+
+def test_mix_must_add_up_to_one():
+    result = validate_scenario(
+        doc(
+            [USERS, WEB],
+            [{"from": "users", "to": "web"}],
+            workload={"mix": {"static": 0.5, "read": 0.2, "write": 0.1}},
+        )
+    )
+    assert messages(result) == ["workload.mix: fractions add up to 0.8; they must add up to 1"]
+
+
+def test_unconnected_node_is_a_warning():
+    result = validate_scenario(
+        doc([USERS, WEB, {"id": "spare", "kind": "server"}], [{"from": "users", "to": "web"}])
+    )
+    assert result.ok
+    assert [str(w) for w in result.warnings] == ["nodes[spare]: is not connected"]
+
+
+def test_failure_on_unknown_node_is_named():
+    result = validate_scenario(
+        doc(
+            [USERS, WEB],
+            [{"from": "users", "to": "web"}],
+            failures=[{"action": "kill", "target": "db", "at_s": 5}],
+        )
+    )
+    assert messages(result) == ["failures[0].target: no node with id 'db'"]
+
+
+def test_bad_edge_field_is_named_by_edge_id():
+    result = validate_scenario(
+        doc([USERS, WEB], [{"from": "users", "to": "web", "latency_ms": -1}])
+    )
+    assert messages(result) == ["edges[users->web].latency_ms: must be at least 0"]
+
+
+@pytest.mark.parametrize("text", ["{", "[]", "42"])
+def test_garbage_is_rejected_without_raising(text):
+    assert not validate_scenario(text).ok
+
+
+def test_database_cannot_send_requests():
+    nodes = [USERS, WEB, {"id": "db", "kind": "database"}, {"id": "db2", "kind": "database"}]
+    edges = [
+        {"from": "users", "to": "web"},
+        {"from": "web", "to": "db"},
+        {"from": "db", "to": "db2"},
+    ]
+    assert any(
+        e.startswith("edges[db->db2].from") for e in messages(validate_scenario(doc(nodes, edges)))
+    )
