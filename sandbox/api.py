@@ -1,13 +1,64 @@
-"""The REST API: one NinjaAPI with a router per app; OpenAPI at /api/openapi.json."""
+"""The REST API: one NinjaAPI with a router per app; OpenAPI at /api/openapi.json and
+interactive docs at /api/docs. Errors are JSON with a `detail` that names what was wrong."""
 
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from sandbox.accounts.api import router as accounts_router
+from sandbox.accounts.services import AccountError
 from sandbox.runs.api import router as runs_router
+from sandbox.scenarios.api import router as scenarios_router
+from sandbox.scenarios.api import shared_router
+from sandbox.scenarios.documents import DocumentRejected
+from sandbox.scenarios.services import LimitExceeded, ScenarioConflict
 
 api = NinjaAPI(
     title="ScaleLab API",
     version="1",
-    description="Designs, runs and exercises of ScaleLab.",
+    description=(
+        "Designs, runs and exercises of ScaleLab. The browser authenticates with its session "
+        "cookie; unsafe methods need the csrftoken cookie's value in the X-CSRFToken header."
+    ),
     urls_namespace="api",
 )
+api.add_router("/auth", accounts_router)
+api.add_router("/scenarios", scenarios_router)
+api.add_router("/shared", shared_router)
 api.add_router("/runs", runs_router)
+
+
+@api.exception_handler(DocumentRejected)
+def document_rejected(request: HttpRequest, exc: DocumentRejected) -> HttpResponse:
+    detail = [
+        {
+            "loc": ["body", "document"],
+            "path": f"document.{issue.path}" if issue.path else "document",
+            "msg": issue.message,
+        }
+        for issue in exc.issues
+    ]
+    return api.create_response(request, {"detail": detail}, status=exc.status)
+
+
+@api.exception_handler(ScenarioConflict)
+def scenario_conflict(request: HttpRequest, exc: ScenarioConflict) -> HttpResponse:
+    body = {"detail": str(exc), "current_revision": exc.current_revision}
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(LimitExceeded)
+def limit_exceeded(request: HttpRequest, exc: LimitExceeded) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status)
+
+
+@api.exception_handler(AccountError)
+def account_error(request: HttpRequest, exc: AccountError) -> HttpResponse:
+    detail = [{"loc": ["body", exc.field], "path": exc.field, "msg": exc.message}]
+    return api.create_response(request, {"detail": detail}, status=exc.status)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    body = {"detail": "the request body is too large: see docs/limits.md for the limits"}
+    return api.create_response(request, body, status=413)

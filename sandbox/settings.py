@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",
+    "sandbox.accounts",
+    "sandbox.scenarios",
     "sandbox.runs",
     "sandbox.health",
     "sandbox.web",
@@ -166,8 +169,28 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Fail fast when the broker is down: the API answers 503 instead of hanging.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+
+# Limits of stored designs; see docs/limits.md.
+SCENARIO_MAX_NODES = env_int("SCENARIO_MAX_NODES", 1000)
+SCENARIO_MAX_EDGES = env_int("SCENARIO_MAX_EDGES", 5000)
+SCENARIO_MAX_BYTES = env_int("SCENARIO_MAX_BYTES", 1_048_576)
+SCENARIO_SAVES_PER_MINUTE = env_int("SCENARIO_SAVES_PER_MINUTE", 60)
+SCENARIO_REVISIONS_KEPT = env_int("SCENARIO_REVISIONS_KEPT", 100)
+SCENARIOS_PER_OWNER = env_int("SCENARIOS_PER_OWNER", 500)
+SHARE_LINKS_PER_SCENARIO = 20
+# A request body may carry one document plus its title and description.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SCENARIO_MAX_BYTES + 64 * 1024
+AUTH_RATE = env_str("AUTH_RATE", "20/m")
+PASSWORD_RESET_TIMEOUT = 3 * 3600
 
 # Limits of the ping run (the pipeline check); see docs/limits.md.
 PING_RUN_MAX_FRAMES = 50

@@ -10,4 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", index, name="index"),
+    # Pages of the browser app, which routes them itself.
+    path("s/<str:token>", index, name="shared"),
+    path("account/reset/<str:uid>/<str:token>", index, name="password-reset"),
 ]

@@ -10,3 +10,6 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"test-{uuid.uuid4().hex[:12]}")
 
 from sandbox.settings import *  # noqa: E402,F403
+
+# Hashing passwords at full strength would make every test that signs someone up slow.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,12 +15,15 @@ router = Router(tags=["runs"])
 
 @router.post(
     "/ping",
-    response={201: RunOut},
+    response={201: RunOut, 503: ErrorOut},
     throttle=[AnonRateThrottle(settings.PING_RUN_RATE)],
     summary="Start a ping run: a worker publishes numbered frames to the run's WebSocket",
 )
 def ping_run_start(request: HttpRequest, payload: PingRunIn):
-    return Status(201, services.run_ping_start(frames=payload.frames))
+    run = services.run_ping_start(frames=payload.frames)
+    if run.state == run.State.FAILED:
+        return Status(503, {"detail": run.failure_reason})
+    return Status(201, run)
 
 
 @router.get("/{run_id}", response={200: RunOut, 404: ErrorOut}, summary="A run and its state")

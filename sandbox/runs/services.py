@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from sandbox.runs.models import Run, RunFrame
 from sandbox.runs.streams import run_frame_message, run_state_message, stream_publish
@@ -20,17 +21,30 @@ def run_ping_create(*, frames: int) -> Run:
     return Run.objects.create(kind=Run.Kind.PING, frames_expected=frames)
 
 
-def run_enqueue(*, run: Run) -> None:
+def _run_send_to_worker(run_id: str) -> None:
     from sandbox.runs.tasks import ping_run
 
+    try:
+        ping_run.delay(run_id)
+    except OperationalError as exc:
+        reason = f"the task queue (Redis) could not be reached: {exc}"
+        Run.objects.filter(id=run_id).update(
+            state=Run.State.FAILED, failure_reason=reason, finished_at=timezone.now()
+        )
+
+
+def run_enqueue(*, run: Run) -> None:
+    """Hand the run to a worker once the transaction commits; if the broker cannot be
+    reached, the run is marked failed with the reason instead of staying queued."""
     run_id = str(run.id)
-    transaction.on_commit(lambda: ping_run.delay(run_id))
+    transaction.on_commit(lambda: _run_send_to_worker(run_id))
 
 
 def run_ping_start(*, frames: int) -> Run:
     with transaction.atomic():
         run = run_ping_create(frames=frames)
         run_enqueue(run=run)
+    run.refresh_from_db()
     return run
 
 

@@ -81,3 +81,24 @@ def test_the_openapi_document_describes_the_runs_endpoints(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/runs/ping" in paths and "/api/runs/{run_id}" in paths
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_task_queue_is_unreachable_the_run_fails_with_the_reason_and_a_503(
+    client, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from sandbox.runs import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.ping_run, "delay", broker_down)
+
+    response = client.post("/api/runs/ping", {}, content_type="application/json")
+
+    assert response.status_code == 503
+    assert "task queue (Redis) could not be reached" in response.json()["detail"]
+    [run] = Run.objects.all()
+    assert run.state == "failed" and "Connection refused" in run.failure_reason
