@@ -64,4 +64,4 @@ frontend-test: frontend/node_modules/.installed
 	cd frontend && $(NPM) test
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist staticfiles .run .pytest-db.sqlite3*
+	rm -rf $(VENV) frontend/node_modules frontend/dist staticfiles .run .pytest-db*

@@ -108,14 +108,13 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # daphne and the Celery worker write to the same file: WAL and IMMEDIATE transactions
-    # keep them from failing with "database is locked"; the test database is a file too, so
-    # that worker and server processes started by the tests see it.
+    # keep them from failing with "database is locked". (tests/settings.py makes the test
+    # database a file too, so that the worker and server processes the tests start see it.)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
