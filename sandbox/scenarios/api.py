@@ -15,12 +15,7 @@ from ninja.files import UploadedFile
 
 from sandbox.accounts.visitors import Visitor, VisitorAuth
 from sandbox.scenarios import selectors, services
-from sandbox.scenarios.documents import (
-    DocumentProblems,
-    DocumentRejected,
-    document_check,
-    document_problems,
-)
+from sandbox.scenarios.documents import DocumentRejected, document_check
 from sandbox.scenarios.models import Scenario, ShareLink
 from sandbox.scenarios.schemas import (
     AnalysisOut,
@@ -65,8 +60,7 @@ def _shared(token: str) -> ShareLink:
     return link
 
 
-def _scenario_out(scenario: Scenario, problems: DocumentProblems | None = None) -> dict:
-    problems = problems or document_problems(scenario.document)
+def _scenario_out(scenario: Scenario) -> dict:
     return {
         "id": scenario.id,
         "title": scenario.title,
@@ -76,7 +70,7 @@ def _scenario_out(scenario: Scenario, problems: DocumentProblems | None = None) 
         "created_at": scenario.created_at,
         "updated_at": scenario.updated_at,
         "document": scenario.document,
-        "problems": problems.as_dict(),
+        "problems": scenario.problems,
     }
 
 
@@ -109,13 +103,13 @@ def scenario_list(request: HttpRequest):
 
 @router.post("", response={201: ScenarioOut}, summary="Create a scenario")
 def scenario_create(request: HttpRequest, payload: ScenarioIn):
-    scenario, problems = services.scenario_create(
+    scenario = services.scenario_create(
         visitor=_visitor(request),
         title=payload.title,
         description=payload.description,
         document=payload.document,
     )
-    return Status(201, _scenario_out(scenario, problems))
+    return Status(201, _scenario_out(scenario))
 
 
 @router.post(
@@ -135,13 +129,13 @@ def scenario_import(request: HttpRequest, file: File[UploadedFile]):
         message = f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         raise DocumentRejected([Issue("file", message)]) from None
     title = (document.get("name") if isinstance(document, dict) else None) or file.name
-    scenario, problems = services.scenario_create(
+    scenario = services.scenario_create(
         visitor=_visitor(request),
         title=str(title)[:200] or "Imported scenario",
         description=str(document.get("description", ""))[:10_000],
         document=document,
     )
-    return Status(201, _scenario_out(scenario, problems))
+    return Status(201, _scenario_out(scenario))
 
 
 @router.post("/validate", response=ValidationOut, summary="Validate a posted scenario")
@@ -169,7 +163,7 @@ def scenario_detail(request: HttpRequest, scenario_id: uuid.UUID):
     summary="Save a scenario: a new revision, refused with 409 if `base_revision` is stale",
 )
 def scenario_save(request: HttpRequest, scenario_id: uuid.UUID, payload: ScenarioSaveIn):
-    scenario, problems = services.scenario_save(
+    scenario = services.scenario_save(
         scenario=_owned(request, scenario_id),
         visitor=_visitor(request),
         base_revision=payload.base_revision,
@@ -177,7 +171,7 @@ def scenario_save(request: HttpRequest, scenario_id: uuid.UUID, payload: Scenari
         description=payload.description,
         document=payload.document,
     )
-    return _scenario_out(scenario, problems)
+    return _scenario_out(scenario)
 
 
 @router.delete("/{scenario_id}", response={204: None, **NOT_FOUND}, summary="Delete a scenario")
@@ -207,10 +201,10 @@ def scenario_analyze(request: HttpRequest, scenario_id: uuid.UUID):
     summary="Copy one of your scenarios",
 )
 def scenario_fork(request: HttpRequest, scenario_id: uuid.UUID):
-    scenario, problems = services.scenario_fork(
+    scenario = services.scenario_fork(
         source=_owned(request, scenario_id), visitor=_visitor(request)
     )
-    return Status(201, _scenario_out(scenario, problems))
+    return Status(201, _scenario_out(scenario))
 
 
 # --- revisions ----------------------------------------------------------------------------------
@@ -240,13 +234,13 @@ def revision_restore(request: HttpRequest, scenario_id: uuid.UUID, number: int, 
     revision = selectors.revision_get(scenario=scenario, number=number)
     if revision is None:
         raise HttpError(404, f"revision {number}: no such revision (or no longer kept)")
-    scenario, problems = services.scenario_revision_restore(
+    scenario = services.scenario_revision_restore(
         scenario=scenario,
         visitor=_visitor(request),
         revision=revision,
         base_revision=payload.base_revision,
     )
-    return _scenario_out(scenario, problems)
+    return _scenario_out(scenario)
 
 
 # --- share links ----------------------------------------------------------------------------
@@ -294,7 +288,7 @@ def shared_detail(request: HttpRequest, token: str):
         "document": scenario.document,
         "owner": scenario.owner.get_username() if scenario.owner else "anonymous",
         "updated_at": scenario.updated_at,
-        "problems": document_problems(scenario.document).as_dict(),
+        "problems": scenario.problems,
     }
 
 
@@ -309,10 +303,8 @@ def shared_export(request: HttpRequest, token: str):
     summary="Fork a shared scenario into an editable copy of your own",
 )
 def shared_fork(request: HttpRequest, token: str):
-    scenario, problems = services.scenario_fork(
-        source=_shared(token).scenario, visitor=_visitor(request)
-    )
-    return Status(201, _scenario_out(scenario, problems))
+    scenario = services.scenario_fork(source=_shared(token).scenario, visitor=_visitor(request))
+    return Status(201, _scenario_out(scenario))
 
 
 # --- the engine's verdicts --------------------------------------------------------------------

@@ -53,9 +53,3 @@ def document_check(document: Any) -> DocumentProblems:
     if result.scenario is None:
         raise DocumentRejected(result.errors)
     return DocumentProblems(errors=result.errors, warnings=result.warnings)
-
-
-def document_problems(document: dict) -> DocumentProblems:
-    """The engine's errors and warnings for a stored document (which passed the format)."""
-    result = validate_scenario(document)
-    return DocumentProblems(errors=result.errors, warnings=result.warnings)

@@ -22,6 +22,8 @@ class Scenario(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     document = models.JSONField()
+    # The engine's errors and warnings for `document`, worked out when it was saved.
+    problems = models.JSONField(default=dict)
     revision = models.PositiveIntegerField(default=1)
     forked_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="forks"

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sandbox.accounts.visitors import Visitor
-from sandbox.scenarios.documents import DocumentProblems, document_check
+from sandbox.scenarios.documents import document_check
 from sandbox.scenarios.models import Scenario, ScenarioRevision, ShareLink
 from sandbox.scenarios.selectors import scenarios_owned_by
 
@@ -76,7 +76,7 @@ def scenario_create(
     description: str,
     document: dict[str, Any],
     forked_from: Scenario | None = None,
-) -> tuple[Scenario, DocumentProblems]:
+) -> Scenario:
     problems = document_check(document)
     _check_save_rate(visitor=visitor)
     if scenarios_owned_by(visitor=visitor).count() >= settings.SCENARIOS_PER_OWNER:
@@ -92,10 +92,11 @@ def scenario_create(
             title=title,
             description=description,
             document=document,
+            problems=problems.as_dict(),
             forked_from=forked_from,
         )
         _add_revision(scenario=scenario, visitor=visitor)
-    return scenario, problems
+    return scenario
 
 
 def scenario_save(
@@ -107,7 +108,7 @@ def scenario_save(
     description: str | None,
     document: dict[str, Any],
     restored_from: int | None = None,
-) -> tuple[Scenario, DocumentProblems]:
+) -> Scenario:
     problems = document_check(document)
     _check_save_rate(visitor=visitor)
     with transaction.atomic():
@@ -116,18 +117,19 @@ def scenario_save(
             raise ScenarioConflict(base_revision=base_revision, current_revision=locked.revision)
         locked.revision += 1
         locked.document = document
+        locked.problems = problems.as_dict()
         if title is not None:
             locked.title = title
         if description is not None:
             locked.description = description
         locked.save()
         _add_revision(scenario=locked, visitor=visitor, restored_from=restored_from)
-    return locked, problems
+    return locked
 
 
 def scenario_revision_restore(
     *, scenario: Scenario, visitor: Visitor, revision: ScenarioRevision, base_revision: int
-) -> tuple[Scenario, DocumentProblems]:
+) -> Scenario:
     """Restoring makes a new revision with the old one's content; history is never lost."""
     return scenario_save(
         scenario=scenario,
@@ -144,7 +146,7 @@ def scenario_delete(*, scenario: Scenario) -> None:
     scenario.delete()
 
 
-def scenario_fork(*, source: Scenario, visitor: Visitor) -> tuple[Scenario, DocumentProblems]:
+def scenario_fork(*, source: Scenario, visitor: Visitor) -> Scenario:
     title = source.title if source.title.startswith("Copy of ") else f"Copy of {source.title}"
     return scenario_create(
         visitor=visitor,
