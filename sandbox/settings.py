@@ -116,15 +116,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL", True
+):
     # A connection pool per process: under ASGI each request runs in its own thread, so
     # persistent connections do not apply; a pool saves a new connection per request.
-    if env_bool("DATABASE_POOL", True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": env_int("DATABASE_POOL_MIN", 2),
-            "max_size": env_int("DATABASE_POOL_MAX", 20),
-            "timeout": 10,
-        }
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 20),
+        "timeout": 10,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,12 +156,13 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
 # Redis carries the Celery broker, Celery results and the channel layer.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
+CHANNELS_PREFIX = env_str("CHANNELS_PREFIX", "scalelab")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
             "hosts": [REDIS_URL],
-            "prefix": env_str("CHANNELS_PREFIX", "scalelab"),
+            "prefix": CHANNELS_PREFIX,
             "capacity": 1000,
             "expiry": 30,
         },
@@ -200,6 +202,15 @@ SHARE_LINKS_PER_SCENARIO = 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = SCENARIO_MAX_BYTES + 64 * 1024
 AUTH_RATE = env_str("AUTH_RATE", "20/m")
 PASSWORD_RESET_TIMEOUT = 3 * 3600
+
+# Limits of live runs; see docs/limits.md.
+RUN_MAX_DURATION_S = env_int("RUN_MAX_DURATION_S", 86_400)
+RUN_MAX_WALL_S = env_int("RUN_MAX_WALL_S", 1800)
+RUNS_AT_ONCE_PER_OWNER = env_int("RUNS_AT_ONCE_PER_OWNER", 2)
+RUN_FRAMES_PER_S = 10.0
+RUN_HEARTBEAT_S = 1.0
+RUN_HEARTBEAT_TIMEOUT_S = env_int("RUN_HEARTBEAT_TIMEOUT_S", 15)
+CAPACITY_MAX_POINTS = 24
 
 # Limits of the ping run (the pipeline check); see docs/limits.md.
 PING_RUN_MAX_FRAMES = 50
