@@ -9,80 +9,68 @@ import networkx as nx
 import numpy as np
 
 from simulation.catalogue import HOURS_PER_MONTH
-from simulation.compile import Compiled, K, compile_scenario
+from simulation.compile import Compiled, K
+from simulation.flow import FlowEngine
 from simulation.scenario import REQUEST_CLASSES, Scenario
 
 _EPSILON_USERS = 1e-6
 
 
+SINK = -1  # virtual node every completion leads to
+
+
 def class_graph(model: Compiled, k: int) -> nx.DiGraph:
-    """Routes of request class k as a directed graph over node indices."""
+    """How requests of class k can go, as a graph over node indices ending in SINK.
+
+    After every failover: caches are transparent (a dead cache is bypassed), and every
+    member of a database group can complete writes (a replica is promoted).
+    """
     g = nx.DiGraph()
     g.add_nodes_from(range(model.n))
     sel = model.routes.cls == k
     g.add_edges_from(
         zip(model.routes.src[sel].tolist(), model.routes.dst[sel].tolist(), strict=True)
     )
+    caches = set(model.cache_nodes.tolist())
+    for c in caches:
+        if model.kinds[c] == "cache":
+            g.add_edges_from((p, s) for p in list(g.predecessors(c)) for s in g.successors(c))
+    g.add_edges_from((i, SINK) for i in range(model.n) if model.fwd[k, i] == 0 and i not in caches)
     return g
 
 
-def completes(graph: nx.DiGraph, model: Compiled, k: int, without: int | None = None) -> bool:
-    """Can class k go from the users to a node where it completes, with `without` failed?
-
-    Caches are transparent (the application reads the database when one is down), replicas
-    complete writes (one is promoted once the failover time has passed).
-    """
-    g = graph.copy()
-    cache_like = set(model.cache_nodes.tolist())
-    if without is not None:
-        if without in cache_like and model.kinds[without] == "cache":
-            g.add_edges_from((p, s) for p in g.predecessors(without) for s in g.successors(without))
-        g.remove_node(without)
-    if model.users_node not in g:
-        return False
-    reach = nx.descendants(g, model.users_node)
-    return any(model.fwd[k, i] == 0 and i not in cache_like for i in reach)
-
-
-def redundant(model: Compiled, i: int) -> bool:
-    """A node whose single failure (one instance) leaves others serving."""
-    return model.instances[i] >= 2
-
-
 def single_points_of_failure(model: Compiled) -> list[dict[str, Any]]:
-    """Nodes whose failure leaves some request class no way to complete, after failover."""
-    mix = model.rate_per_user
-    graphs = [class_graph(model, k) for k in range(K)]
-    result = []
-    for i, nid in enumerate(model.ids):
-        if i == model.users_node or redundant(model, i):
+    """Nodes whose failure leaves some request class no way to complete, after failover.
+
+    A node is one for class k when it dominates SINK from the users: every way from the users
+    to a completion goes through it. Nodes with two or more instances survive the loss of one.
+    """
+    found: dict[int, list[str]] = {}
+    users = model.users_node
+    for k in range(K):
+        g = class_graph(model, k)
+        if model.rate_per_user[k] <= 0 or users < 0 or not nx.has_path(g, users, SINK):
             continue
-        classes = [
-            REQUEST_CLASSES[k]
-            for k in range(K)
-            if mix[k] > 0
-            and completes(graphs[k], model, k)
-            and not completes(graphs[k], model, k, without=i)
-        ]
-        if classes:
-            result.append({"node": nid, "classes": classes})
-    return result
+        idom = nx.immediate_dominators(g, users)
+        node = idom[SINK]
+        while node != users:
+            if model.instances[node] < 2:
+                found.setdefault(node, []).append(REQUEST_CLASSES[k])
+            node = idom[node]
+    return [{"node": model.ids[i], "classes": found[i]} for i in sorted(found)]
 
 
-def demand_per_user(scenario: Scenario) -> tuple[Compiled, np.ndarray]:
-    """Requests per second per user arriving at each node and class, all healthy, caches warm."""
-    from simulation.flow import FlowEngine
-
+def demand_per_user(scenario: Scenario) -> tuple[FlowEngine, np.ndarray]:
+    """Requests per second per user arriving at each node and class, all healthy, caches warm
+    at the workload's load (a tiny probe load, so no node's capacity limits the flow)."""
     engine = FlowEngine(scenario, node_percentiles=False)
-    engine.on_frame = None
     offered = engine.model.rate_per_user * _EPSILON_USERS
-    res = engine._tick_core(offered, record=False)
-    return engine.model, res["arrivals"] / _EPSILON_USERS
+    res = engine.probe(offered)
+    return engine, res["arrivals"] / _EPSILON_USERS
 
 
-def capacity_limit(scenario: Scenario) -> dict[str, Any]:
+def capacity_limit(model: Compiled, per_user: np.ndarray, users: float) -> dict[str, Any]:
     """The users at which the first node saturates (utilisation 1), that node and its class."""
-    model, per_user = demand_per_user(scenario)
     work = per_user * model.service_s  # server-seconds per second per user, by class
     total = work.sum(axis=0)
     servers = model.servers_per_instance * model.active_instances
@@ -91,11 +79,9 @@ def capacity_limit(scenario: Scenario) -> dict[str, Any]:
         return {"max_users": None, "bottleneck": None, "max_rps": None, "headroom": []}
     limit = np.full(model.n, np.inf)
     limit[finite] = servers[finite] / total[finite]
-    order = np.argsort(limit)
+    order = np.argsort(limit, kind="stable")
     i = int(order[0])
     k = int(np.argmax(work[:, i]))
-    users = scenario.workload.users
-    per_user_rps = float(model.rate_per_user.sum())
     headroom = [
         {
             "node": model.ids[j],
@@ -106,38 +92,34 @@ def capacity_limit(scenario: Scenario) -> dict[str, Any]:
     ]
     return {
         "max_users": int(limit[i]),
-        "max_rps": round(float(limit[i] * per_user_rps), 3),
+        "max_rps": round(float(limit[i] * model.rate_per_user.sum()), 3),
         "bottleneck": {"node": model.ids[i], "request_class": REQUEST_CLASSES[k]},
         "headroom": headroom,
     }
 
 
-def cost_per_month(scenario: Scenario) -> float:
-    """Instances as provisioned, plus CDN transfer at the workload's request rate."""
-    model, per_user = demand_per_user(scenario)
-    users = scenario.workload.users
+def cost_per_month(engine: FlowEngine, per_user: np.ndarray, users: float) -> float:
+    """Instances as provisioned, plus CDN transfer of the static hits at the workload's rate."""
+    model = engine.model
     hourly = model.cost_per_hour()
-    cdn = model.cdn_price_per_request
     if len(model.cache_nodes):
-        static = per_user[0] * users
         hit = np.zeros(model.n)
-        from simulation.flow import FlowEngine
-
-        engine = FlowEngine(scenario, node_percentiles=False)
-        hit[model.cache_nodes] = engine._hit_ratios()
-        hourly += float((cdn * static * hit).sum()) * 3600
+        hit[model.cache_nodes] = engine.hit_ratios()
+        static = per_user[0] * users
+        hourly += float((model.cdn_price_per_request * static * hit).sum()) * 3600
     return round(hourly * HOURS_PER_MONTH, 2)
 
 
 def analyze(scenario: Scenario) -> dict[str, Any]:
     """Everything the `analyze` command prints."""
-    model = compile_scenario(scenario)
-    limit = capacity_limit(scenario)
+    engine, per_user = demand_per_user(scenario)
+    users = float(scenario.workload.users)
+    limit = capacity_limit(engine.model, per_user, users)
     return {
-        "spofs": single_points_of_failure(model),
+        "spofs": single_points_of_failure(engine.model),
         "max_users": limit["max_users"],
         "max_rps": limit["max_rps"],
         "bottleneck": limit["bottleneck"],
         "headroom": limit["headroom"],
-        "cost_per_month": cost_per_month(scenario),
+        "cost_per_month": cost_per_month(engine, per_user, users),
     }

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import TypeAdapter, ValidationError
 
 from simulation.compile import PRIMARY, compile_scenario
 from simulation.scenario import Change, Scenario
+from simulation.validate import pydantic_issue, validate_scenario
 
 if TYPE_CHECKING:
     from simulation.flow import FlowEngine
@@ -15,6 +17,19 @@ if TYPE_CHECKING:
 
 class ChangeError(ValueError):
     """A change that cannot apply: unknown target, wrong kind, or a design it would break."""
+
+
+_CHANGE = TypeAdapter(Change)
+
+
+def parse_change(change: Change | dict) -> Change:
+    """A change model from its JSON form; errors name the field (`factor: must be …`)."""
+    if not isinstance(change, dict):
+        return change
+    try:
+        return _CHANGE.validate_python(change)
+    except ValidationError as exc:
+        raise ChangeError("; ".join(str(pydantic_issue(e, change)) for e in exc.errors())) from None
 
 
 def _node(engine: FlowEngine, target: str) -> int:
@@ -70,6 +85,10 @@ def restore(engine: FlowEngine, i: int) -> None:
 def apply_change(engine: FlowEngine, change: Change) -> None:
     m = engine.model
     action = change.action
+    target = getattr(change, "target", None)
+    users_targeted = target in m.index and m.kinds[m.index[target]] == "users"
+    if action in ("kill", "slow", "remove_node") and users_targeted:
+        raise ChangeError("the users cannot fail; set the number of users instead")
     if action == "kill":
         kill(engine, _node(engine, change.target), change.instances)
     elif action == "restore":
@@ -97,7 +116,9 @@ def apply_change(engine: FlowEngine, change: Change) -> None:
         engine._cut_at[e] = engine.t
         engine.events.append(f"link {change.target} cut")
     elif action == "zone_down":
-        victims = {m.ids[i] for i, z in enumerate(m.zones) if z == change.target}
+        victims = {
+            m.ids[i] for i, z in enumerate(m.zones) if z == change.target and m.kinds[i] != "users"
+        }
         if not victims:
             raise ChangeError(f"no node in zone '{change.target}'")
         victims = {v for v in victims if engine.alive[m.index[v]] > 0}
@@ -118,8 +139,6 @@ def apply_change(engine: FlowEngine, change: Change) -> None:
 
 
 def _change_design(engine: FlowEngine, change: Change) -> None:
-    from simulation.validate import validate_scenario
-
     scenario = engine.scenario
     nodes = list(scenario.nodes)
     edges = list(scenario.edges)

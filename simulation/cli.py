@@ -58,7 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--duration", type=float, help="simulated seconds (default: the file's)")
     r.add_argument("--seed", type=int, help="seed (default: the file's)")
     r.add_argument("--users", type=int, help="users (default: the file's)")
-    r.add_argument("--engine", choices=["flow"], default="flow")
+    r.add_argument("--engine", choices=["flow", "des"], default="flow")
+    r.add_argument(
+        "--replications",
+        type=int,
+        default=1,
+        metavar="N",
+        help="independent DES runs for confidence intervals (--engine des)",
+    )
     r.add_argument("--tick", type=float, help="tick length in seconds (default: the file's)")
     r.add_argument(
         "--inject",
@@ -160,6 +167,24 @@ def cmd_run(args) -> int:
     def write(frame) -> None:
         out.write(json.dumps(frame, separators=(",", ":")) + "\n")
 
+    if args.replications < 1:
+        raise UsageError("--replications must be at least 1")
+    if args.engine == "des":
+        from simulation.des import run_des
+
+        try:
+            summary = run_des(
+                result.scenario,
+                duration,
+                replications=args.replications,
+                tick_s=args.tick,
+                on_frame=write if out else None,
+            )
+        finally:
+            if out:
+                out.close()
+        print(json.dumps(summary, indent=2))
+        return 0
     engine = FlowEngine(
         result.scenario, args.seed, on_frame=write if out else None, tick_s=args.tick
     )

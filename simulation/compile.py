@@ -3,7 +3,7 @@ times, routes per request class with link latency, database groups and cache mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -88,7 +88,6 @@ class Compiled:
     cdn_price_per_request: np.ndarray  # per node, USD per static request served at the edge
     rate_per_user: np.ndarray  # (K,) requests per second per user
     users_node: int
-    extras: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -96,9 +95,6 @@ class Compiled:
 
     def cost_per_hour(self) -> float:
         return float(np.sum(self.price_per_hour * self.instances))
-
-    def cost_per_month(self) -> float:
-        return self.cost_per_hour() * HOURS_PER_MONTH
 
 
 def _profile(node) -> tuple[float, float, int]:

@@ -31,7 +31,7 @@ from simulation.shapes import shape_factor
 DOWN, QUEUE_FULL, TIMEOUT, CONN_LIMIT, NO_PRIMARY, NO_ROUTE = range(6)
 REASONS = 6
 QUANTILES = (0.5, 0.95, 0.99)
-_T_GRID = np.logspace(-5, 4, 181)  # seconds, for end-to-end latency distributions
+_T_GRID = frames.TIME_GRID_S  # simulation.des imports the grid from here
 _LOG_T = np.log(_T_GRID)
 _KIND_CODES = {
     k: i
@@ -54,8 +54,9 @@ class FlowEngine:
         tick_s: float | None = None,
     ) -> None:
         self.scenario = scenario
-        # The flow engine is deterministic; the generator is kept for the parts that sample.
-        self.rng = np.random.default_rng(scenario.seed if seed is None else seed)
+        # The flow engine draws nothing at random: the same scenario gives the same frames.
+        # The seed is kept so that a run records it (the discrete-event engine samples).
+        self.seed = scenario.seed if seed is None else seed
         self.on_frame = on_frame
         self.node_percentiles = node_percentiles
         self.dt = float(tick_s if tick_s is not None else scenario.run.tick_s)
@@ -81,11 +82,13 @@ class FlowEngine:
         self.backlog = np.zeros((K, n))
         self.edge_cut = np.zeros(len(m.edge_ids), dtype=bool)
         self._cut_at = np.full(max(len(m.edge_ids), 1), -np.inf)
+        self._awaiting_detection: set[tuple[int, int]] = set()
         self.role = np.where(m.group >= 0, REPLICA, -1)
         self.primary = m.group_primary.copy()
         self.role[self.primary[self.primary >= 0]] = PRIMARY
         self.primary_dead_since = np.full(len(self.primary), np.nan)
         self.repl_backlog = np.zeros(n)
+        self.stationary_queue = np.full(n, np.nan)  # NaN: not started, take the stationary value
         self.zone_killed: dict[str, set[str]] = {}
         self.cache_rate = np.zeros(len(m.cache_nodes))
         self.saturated = np.zeros(n, dtype=bool)
@@ -99,6 +102,12 @@ class FlowEngine:
         self.dead_end = (m.fwd > 0) & ~has_route
         cache_cls = np.where(m.cache_is_cdn, STATIC, READ)
         self.dead_end[cache_cls, m.cache_nodes] = ~has_route[cache_cls, m.cache_nodes]
+        r = m.routes
+        self.src_key = r.cls * n + r.src
+        self.dst_key3 = [
+            np.concatenate([r.dst_key[a:b] + j * K * n for j in range(3)])
+            for a, b in r.level_bounds
+        ]
         self.write_row = np.zeros((K, 1))
         self.write_row[WRITE] = 1.0
         self.write_in_group = self.write_row * self.in_group
@@ -133,6 +142,7 @@ class FlowEngine:
                 "backlog": self.backlog[:, i].copy(),
                 "role": self.role[i],
                 "repl_backlog": self.repl_backlog[i],
+                "stationary_queue": self.stationary_queue[i],
                 "occupancy": self.occupancy[cache_pos[i]] if i in cache_pos else None,
                 "cache_rate": self.cache_rate[cache_pos[i]] if i in cache_pos else None,
             }
@@ -154,6 +164,7 @@ class FlowEngine:
             self.slow[i] = old["slow"]
             self.backlog[:, i] = old["backlog"]
             self.repl_backlog[i] = old["repl_backlog"]
+            self.stationary_queue[i] = old["stationary_queue"]
             if old["role"] >= 0 and m.group[i] >= 0:
                 self.role[i] = old["role"]
             if i in cache_pos and old["occupancy"] is not None:
@@ -181,31 +192,35 @@ class FlowEngine:
             self.occupancy = self._steady_occupancy(rates)
         return self.cache_rate
 
+    def probe(self, offered: np.ndarray) -> dict:
+        """Push `offered` (requests/s per class) through the current state without advancing."""
+        return self._tick_core(offered, record=False)
+
     def _propagate_only(self) -> np.ndarray:
-        saved = (self.backlog.copy(), self.t, self.lost_writes, self.stale_reads)
         self._routing_dirty = True
         self._capacity_dirty = True
-        arrivals = self._tick_core(self._offered(), record=False)["arrivals"]
-        self.backlog, self.t, self.lost_writes, self.stale_reads = (
-            saved[0],
-            saved[1],
-            saved[2],
-            saved[3],
-        )
+        arrivals = self.probe(self._offered())["arrivals"]
         m = self.model
         cls = np.where(m.cache_is_cdn, STATIC, READ)
         return arrivals[cls, m.cache_nodes]
 
-    def _steady_occupancy(self, rates: np.ndarray) -> np.ndarray:
+    def _per_cache(self, compute: Callable) -> np.ndarray:
+        """Apply `compute(curves, selection)` to caches (data keys) and CDNs (static objects)."""
         m = self.model
         out = np.zeros(len(m.cache_nodes))
         for cdn, curves in ((False, m.data_curves), (True, m.static_curves)):
             sel = m.cache_is_cdn == cdn
             if sel.any():
-                out[sel] = curves.steady_occupancy(
-                    m.cache_policy[sel], m.cache_capacity[sel], m.cache_ttl_s[sel] * rates[sel]
-                )
+                out[sel] = compute(curves, sel)
         return out
+
+    def _steady_occupancy(self, rates: np.ndarray) -> np.ndarray:
+        m = self.model
+        return self._per_cache(
+            lambda curves, sel: curves.steady_occupancy(
+                m.cache_policy[sel], m.cache_capacity[sel], m.cache_ttl_s[sel] * rates[sel]
+            )
+        )
 
     # --- stepping ------------------------------------------------------------------------------
 
@@ -269,6 +284,7 @@ class FlowEngine:
         self.route_cut = cut
         self.route_ok = ~cut
         self._routing_dirty = False
+        self._report_detection(undetected & (self.alive[r.dst] < self.alive_before[r.dst]))
         self._detect_until = float(
             np.min(
                 np.concatenate(
@@ -280,6 +296,18 @@ class FlowEngine:
                 )
             )
         )
+
+    def _report_detection(self, waiting: np.ndarray) -> None:
+        """Say when a load balancer's health check takes a failed target out of rotation."""
+        r = self.model.routes
+        ids = self.model.ids
+        pairs = set(zip(r.src[waiting].tolist(), r.dst[waiting].tolist(), strict=True))
+        for src, dst in sorted(self._awaiting_detection - pairs):
+            if self.alive[dst] >= self.model.instances[dst]:
+                continue
+            what = ids[dst] if self.alive[dst] <= 0 else f"the dead instances of {ids[dst]}"
+            self.events.append(f"{ids[src]}'s health check took {what} out of rotation")
+        self._awaiting_detection = pairs
 
     def _capacity(self) -> None:
         m = self.model
@@ -310,7 +338,7 @@ class FlowEngine:
             self._capacity()
 
         fwd = m.fwd.copy()
-        hit = self._hit_ratios()
+        hit = self.hit_ratios()
         caches = m.cache_nodes
         if len(caches):
             cls = np.where(m.cache_is_cdn, STATIC, READ)
@@ -389,9 +417,11 @@ class FlowEngine:
         errors[NO_ROUTE] += empty * (1 - self.write_row)
         link_errors = route_flow * self.route_cut
         completions = served * (1 - fwd)
+        previous_backlog = self.backlog
         if record:
             self.backlog = new_backlog
         result = {
+            "previous_backlog": previous_backlog,
             "offered": offered,
             "arrivals": arrivals,
             "served": served,
@@ -401,6 +431,7 @@ class FlowEngine:
             "route_flow": route_flow,
             "backlog": new_backlog,
             "capacity": capacity,
+            "waiting_room": limit,
             "hit": hit,
             "fwd": fwd,
         }
@@ -414,19 +445,17 @@ class FlowEngine:
 
     # --- caches --------------------------------------------------------------------------------
 
-    def _hit_ratios(self) -> np.ndarray:
+    def hit_ratios(self) -> np.ndarray:
+        """Current hit ratio of every cache and CDN, in `model.cache_nodes` order."""
         m = self.model
-        hit = np.zeros(len(m.cache_nodes))
-        for cdn, curves in ((False, m.data_curves), (True, m.static_curves)):
-            sel = m.cache_is_cdn == cdn
-            if sel.any():
-                hit[sel] = curves.hit_ratio(
-                    m.cache_policy[sel],
-                    m.cache_capacity[sel],
-                    self.occupancy[sel],
-                    m.cache_ttl_s[sel] * self.cache_rate[sel],
-                )
-        return hit
+        return self._per_cache(
+            lambda curves, sel: curves.hit_ratio(
+                m.cache_policy[sel],
+                m.cache_capacity[sel],
+                self.occupancy[sel],
+                m.cache_ttl_s[sel] * self.cache_rate[sel],
+            )
+        )
 
     def _caches_after_tick(self, arrivals: np.ndarray, hit: np.ndarray) -> None:
         m = self.model
@@ -466,7 +495,6 @@ class FlowEngine:
             frac = m.data_curves.stale_fraction(window)
             stale = np.where(replica & ~m.sync_replication, completions[READ] * frac, 0.0)
             self.stale_reads += float(stale.sum()) * self.dt
-            self.write_rate_into = inflow
         result["replication_lag_s"] = lag
         result["stale"] = stale
 
@@ -531,8 +559,22 @@ class FlowEngine:
         c = np.maximum(self.c_eff, 1)
         wait_prob = np.where(byp, 0.0, self._erlang.erlang_c(self.erlang_rows, c, rho))
         theta = np.maximum(finite_mu * (1 - np.minimum(rho, RHO_MAX)), 1e-12)
-        wq_st = np.where(byp, 0.0, wait_prob / theta)
         bsum = res["backlog"].sum(axis=0)
+        target = np.where(byp, 0.0, ssum * wait_prob / theta)  # stationary Lq, Erlang C
+        # A finite waiting room (queue or connection limit, timeout) also bounds the
+        # stationary queue: it never exceeds the room the fluid backlog leaves.
+        room = np.maximum(res["waiting_room"] - bsum, 0.0)
+        target = np.where(np.isfinite(room), np.minimum(target, room), target)
+        # The stationary queue builds up and drains over the station's relaxation time,
+        # 1 / (mu (1 - sqrt(rho))^2) (Morse's heavy-traffic estimate), not instantly.
+        gap = (1 - np.sqrt(np.minimum(rho, RHO_MAX))) ** 2
+        keep = np.exp(-self.dt * finite_mu * gap)
+        prev = self.stationary_queue
+        lq = np.where(np.isnan(prev), target, target + (prev - target) * keep)
+        lq = np.where(byp, 0.0, lq)
+        self.stationary_queue = lq
+        wq_st = np.where(ssum > 0, lq / np.maximum(ssum, 1e-300), 0.0)
+        wait_prob = np.minimum(wq_st * theta, 1.0)
         w_fluid = np.where(byp, 0.0, bsum / finite_mu)
         wq = wq_st + w_fluid
         s = np.where(byp, 0.0, service)
@@ -549,10 +591,10 @@ class FlowEngine:
         var = var_wait + s**2
         res["utilization"] = np.where(byp, 0.0, np.minimum(rho, 1.0))
         res["queue_length"] = bsum + np.where(byp, 0.0, ssum * wq_st)
+        res["wait_s"] = wq
         res["node_mean_s"] = np.where(
             ssum > 0, (served * mean).sum(axis=0) / np.maximum(ssum, 1e-300), delay + wq + s.mean(0)
         )
-        res["wait_s"] = wq
         if self.node_percentiles:
             mean_s = np.where(ssum > 0, (served * s).sum(0) / np.maximum(ssum, 1e-300), 1e-3)
             mean_s = np.where(byp, 1e-12, np.maximum(mean_s, 1e-12))
@@ -567,45 +609,58 @@ class FlowEngine:
             res["node_quantiles_s"] = np.where(byp, delay + np.where(byp, 0, mean_s), q)
         else:
             res["node_quantiles_s"] = None
-        self._end_to_end(res, mean, var)
+        self._end_to_end(res, mean, var, delay + extra)
 
-    def _end_to_end(self, res: dict, mean: np.ndarray, var: np.ndarray) -> None:
+    def _end_to_end(self, res: dict, mean: np.ndarray, var: np.ndarray, fixed: np.ndarray) -> None:
+        """Response time from the users to completion: mean, variance and fixed part are
+        carried along the routes; each (class, kind where it completes) is then a shifted
+        gamma (Wilson-Hilferty) and the classes' CDFs are their mixtures."""
         m = self.model
         n = m.n
         r = m.routes
         arrivals = res["arrivals"]
         flow = res["route_flow"] * ~self.route_cut
-        acc1 = np.zeros(K * n)
-        acc2 = np.zeros(K * n)
-        m1 = np.zeros((K, n))
-        m2 = np.zeros((K, n))
-        second = var + mean**2
-        for (lo, hi), (rlo, rhi) in zip(m.level_bounds, r.level_bounds, strict=True):
+        kn = K * n
+        # Rows: sums of flow x (time, time squared, fixed time) arriving, then their means.
+        acc = np.zeros((3, K, n))
+        moments = np.zeros((3, K, n))
+        flat = moments.reshape(3, kn)
+        node = np.stack([mean.ravel(), (var + mean**2).ravel(), fixed.ravel()])
+        levels = zip(m.level_bounds, r.level_bounds, self.dst_key3, strict=True)
+        for (lo, hi), (rlo, rhi), dst_key3 in levels:
             a = arrivals[:, lo:hi]
-            has = a > 0
-            m1[:, lo:hi] = np.where(has, acc1.reshape(K, n)[:, lo:hi] / np.where(has, a, 1), 0)
-            m2[:, lo:hi] = np.where(has, acc2.reshape(K, n)[:, lo:hi] / np.where(has, a, 1), 0)
+            has = a > 1e-200  # a vanishing flow carries no meaningful time
+            moments[:, :, lo:hi] = acc[:, :, lo:hi] * np.where(has, 1.0 / np.where(has, a, 1), 0)
             if rhi > rlo:
                 sl = slice(rlo, rhi)
-                cls, src, lat, f = r.cls[sl], r.src[sl], r.latency_s[sl], flow[sl]
-                o1 = m1[cls, src] + mean[cls, src]
-                o2 = m2[cls, src] + 2 * m1[cls, src] * mean[cls, src] + second[cls, src]
-                key = cls * n + r.dst[sl]
-                acc1 += np.bincount(key, f * (o1 + lat), minlength=K * n)
-                acc2 += np.bincount(key, f * (o2 + 2 * lat * o1 + lat**2), minlength=K * n)
+                key = self.src_key[sl]
+                lat, f = r.latency_s[sl], flow[sl]
+                g = flat[:, key]
+                h = node[:, key]
+                o1 = g[0] + h[0]
+                o2 = g[1] + 2 * g[0] * h[0] + h[1]
+                weights = np.concatenate(
+                    [f * (o1 + lat), f * (o2 + 2 * lat * o1 + lat**2), f * (g[2] + h[2] + lat)]
+                )
+                acc += np.bincount(dst_key3, weights, minlength=3 * kn).reshape(3, K, n)
+        m1, m2, md = moments
         t1 = m1 + mean
-        t2 = m2 + 2 * m1 * mean + second
+        t2 = m2 + 2 * m1 * mean + var + mean**2
+        td = md + fixed
         comp = res["completions"]
         # One component per (class, node kind): hits and misses keep their own shapes.
         key = (np.arange(K)[:, None] * 8 + self.kind_code[None, :]).ravel()
         w = np.bincount(key, comp.ravel(), minlength=K * 8)
-        e1 = np.bincount(key, (comp * t1).ravel(), minlength=K * 8) / np.maximum(w, 1e-300)
-        e2 = np.bincount(key, (comp * t2).ravel(), minlength=K * 8) / np.maximum(w, 1e-300)
-        e1 = np.maximum(e1, 1e-9)
-        sigma2 = np.log(np.maximum(e2 / e1**2, 1.0 + 1e-12))
-        mu_log = np.log(e1) - sigma2 / 2
-        sigma = np.sqrt(sigma2)
-        cdf = normal_cdf((_LOG_T[None, :] - mu_log[:, None]) / sigma[:, None])
+        norm = 1.0 / np.maximum(w, 1e-300)
+        e1 = np.bincount(key, (comp * t1).ravel(), minlength=K * 8) * norm
+        e2 = np.bincount(key, (comp * t2).ravel(), minlength=K * 8) * norm
+        ed = np.minimum(np.bincount(key, (comp * td).ravel(), minlength=K * 8) * norm, e1)
+        x_mean = np.maximum(e1 - ed, 1e-12)
+        x_var = np.maximum(e2 - e1**2, 1e-30)
+        spread = np.maximum(np.sqrt(x_var / (9 * x_mean**2)), 1e-9)  # sqrt(1/(9k)), shape k
+        scaled = np.maximum(_T_GRID[None, :] - ed[:, None], 0.0) / x_mean[:, None]
+        z = (np.cbrt(scaled) - (1 - spread[:, None] ** 2)) / spread[:, None]
+        cdf = np.where(scaled > 0, normal_cdf(z), 0.0)
         weighted = (w[:, None] * cdf).reshape(K, 8, -1).sum(axis=1)
         per_class_w = w.reshape(K, 8).sum(axis=1)
         res["class_mean_s"] = np.where(
@@ -624,7 +679,7 @@ class FlowEngine:
         m = self.model
         util = res["utilization"]
         now_sat = util >= 0.95
-        growth = (res["backlog"].sum(0) - self.backlog.sum(0)) / self.dt
+        growth = (res["backlog"].sum(0) - res["previous_backlog"].sum(0)) / self.dt
         for i in np.flatnonzero(now_sat & ~self.saturated):
             self.events.append(
                 f"{m.ids[i]} is saturated: {util[i] * 100:.0f} % busy, "
@@ -636,18 +691,14 @@ class FlowEngine:
 
     # --- changes -------------------------------------------------------------------------------
 
-    def apply(self, change: Change) -> None:
-        """Apply a failure or live change at the current tick boundary."""
-        from simulation.changes import apply_change
+    def apply(self, change: Change | dict) -> None:
+        """Apply a failure or live change at the current tick boundary (`at_s` is ignored).
 
-        apply_change(self, change)
+        Takes a change model or its JSON form, e.g. `{"action": "kill", "target": "db"}`;
+        raises `ChangeError` with a message naming the problem when it cannot apply.
+        """
+        from simulation.changes import apply_change, parse_change
+
+        apply_change(self, parse_change(change))
         self._routing_dirty = True
         self._capacity_dirty = True
-
-
-def quantile_from_cdf(cdf: np.ndarray, q: float) -> float:
-    """Seconds at which a CDF on the engine's time grid reaches q (log interpolation)."""
-    if cdf[-1] <= 0:
-        return 0.0
-    cdf = np.maximum.accumulate(cdf / max(cdf[-1], 1e-300))
-    return float(np.exp(np.interp(q, cdf, _LOG_T)))

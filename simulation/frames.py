@@ -7,16 +7,14 @@ JSON unchanged; the discrete-event engine emits the same shape. Keys are listed 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 import numpy as np
 
-from simulation.compile import K
+from simulation.compile import Compiled, K
 from simulation.scenario import REQUEST_CLASSES
 
-if TYPE_CHECKING:
-    from simulation.flow import FlowEngine
-
+TIME_GRID_S = np.logspace(-5, 4, 181)  # response-time CDFs: 10 us to 3 h, 20 points a decade
 QUANTILE_KEYS = ("p50_ms", "p95_ms", "p99_ms")
 QUANTILE_VALUES = (0.5, 0.95, 0.99)
 REASON_WORDS = (
@@ -27,6 +25,44 @@ REASON_WORDS = (
     "no primary",
     "no route from {}",
 )
+
+
+class FrameSource(Protocol):
+    """What an engine exposes to have its ticks turned into frames (both engines do)."""
+
+    model: Compiled
+    t: float  # simulated seconds at the end of the tick
+    users: float
+    alive: np.ndarray  # instances alive per node
+    role: np.ndarray  # 0 primary, 1 replica, -1 outside a database group
+    lost_writes: float
+    stale_reads: float
+    events: list[str]
+
+
+class TickArrays(TypedDict):
+    """One tick's results in compiled node order; K classes, N nodes, R routes, G time grid."""
+
+    offered: np.ndarray  # (K,) requests/s from the users
+    arrivals: np.ndarray  # (K, N)
+    served: np.ndarray  # (K, N)
+    completions: np.ndarray  # (K, N) answered at this node
+    errors: np.ndarray  # (reasons, K, N), reasons in the order of REASON_WORDS
+    link_errors: np.ndarray  # (R,) lost on cut links
+    backlog: np.ndarray  # (K, N) fluid backlog at the end of the tick
+    utilization: np.ndarray  # (N,)
+    queue_length: np.ndarray  # (N,)
+    node_mean_s: np.ndarray  # (N,)
+    node_quantiles_s: np.ndarray | None  # (3, N) p50, p95, p99
+    hit: np.ndarray  # (caches,) in Compiled.cache_nodes order
+    replication_lag_s: np.ndarray  # (N,)
+    stale: np.ndarray  # (N,) stale reads/s
+    class_mean_s: np.ndarray  # (K,)
+    class_cdf: np.ndarray  # (K, G) response-time CDF per class on the engine's time grid
+    class_weight: np.ndarray  # (K,) answered requests/s per class
+    class_goodput: np.ndarray  # (K,)
+    system_cdf: np.ndarray  # (G,)
+    system_mean_s: float
 
 
 class ClassMetrics(TypedDict):
@@ -96,7 +132,23 @@ def _r(x: float, digits: int = 6) -> float:
     return round(x, digits)
 
 
-def error_breakdown(engine: FlowEngine, res: dict) -> tuple[dict[str, float], dict[str, dict]]:
+def quantile_from_cdf(cdf: np.ndarray, q: float) -> float:
+    """Seconds at which a CDF on TIME_GRID_S reaches q (interpolated in log time)."""
+    if cdf[-1] <= 0:
+        return 0.0
+    cdf = np.maximum.accumulate(cdf / max(cdf[-1], 1e-300))
+    return float(np.exp(np.interp(q, cdf, np.log(TIME_GRID_S))))
+
+
+def _column(values: np.ndarray, digits: int = 6) -> list[float]:
+    """Rounded JSON-ready floats; non-finite values (a dead node's infinite wait) become 0."""
+    clean = np.where(np.isfinite(values), values, 0.0)
+    return np.round(clean, digits).tolist()
+
+
+def error_breakdown(
+    engine: FrameSource, res: TickArrays
+) -> tuple[dict[str, float], dict[str, dict]]:
     """Errors per reason for the system and per node, requests per second."""
     m = engine.model
     err = res["errors"].sum(axis=1)  # (reasons, N)
@@ -116,9 +168,7 @@ def error_breakdown(engine: FlowEngine, res: dict) -> tuple[dict[str, float], di
     return system, per_node
 
 
-def build_frame(engine: FlowEngine, res: dict) -> Frame:
-    from simulation.flow import quantile_from_cdf
-
+def build_frame(engine: FrameSource, res: TickArrays) -> Frame:
     m = engine.model
     offered = res["offered"]
     completions = res["completions"]
@@ -174,34 +224,42 @@ def build_frame(engine: FlowEngine, res: dict) -> Frame:
         "cost_per_month": _r(cost_hour * 730.0, 2),
     }
     nodes: dict[str, NodeMetrics] = {}
-    arrivals = res["arrivals"].sum(axis=0)
-    served = res["served"].sum(axis=0)
+    columns = {
+        "offered_rps": res["arrivals"].sum(axis=0),
+        "served_rps": res["served"].sum(axis=0),
+        "utilization": res["utilization"],
+        "queue_length": res["queue_length"],
+        "mean_ms": res["node_mean_s"] * 1000,
+    }
     nq = res["node_quantiles_s"]
-    cache_pos = {int(c): j for j, c in enumerate(m.cache_nodes)}
-    lag = res["replication_lag_s"]
-    for i, nid in enumerate(m.ids):
+    if nq is not None:
+        for key, row in zip(QUANTILE_KEYS, nq, strict=True):
+            columns[key] = row * 1000
+    lists = {k: _column(v) for k, v in columns.items()}
+    if nq is None:
+        none = [None] * m.n
+        lists.update({k: none for k in QUANTILE_KEYS})
+    alive = engine.alive.tolist()
+    hit = dict(zip(m.cache_nodes.tolist(), _column(res["hit"]), strict=True))
+    lag = _column(res["replication_lag_s"] * 1000)
+    role = engine.role.tolist()
+    keys = list(lists)
+    rows = zip(*(lists[k] for k in keys), strict=True)
+    for i, (nid, values) in enumerate(zip(m.ids, rows, strict=True)):
         errs = node_errors[nid]
         node: NodeMetrics = {
             "kind": m.kinds[i],
-            "alive": bool(engine.alive[i] > 0),
-            "instances_alive": int(engine.alive[i]),
-            "offered_rps": _r(arrivals[i]),
-            "served_rps": _r(served[i]),
-            "utilization": _r(res["utilization"][i]),
-            "queue_length": _r(res["queue_length"][i]),
-            "mean_ms": _r(res["node_mean_s"][i] * 1000),
-            "p50_ms": _r(nq[0, i] * 1000) if nq is not None else None,
-            "p95_ms": _r(nq[1, i] * 1000) if nq is not None else None,
-            "p99_ms": _r(nq[2, i] * 1000) if nq is not None else None,
+            "alive": alive[i] > 0,
+            "instances_alive": int(alive[i]),
+            **dict(zip(keys, values, strict=True)),
             "errors": {k: _r(v) for k, v in sorted(errs.items())},
             "error_rps": _r(sum(errs.values())),
         }
-        if i in cache_pos:
-            node["hit_ratio"] = _r(res["hit"][cache_pos[i]] if engine.alive[i] > 0 else 0.0)
-        if m.kinds[i] in ("database", "replica"):
-            node["role"] = "primary" if engine.role[i] == 0 else "replica"
-            if engine.role[i] != 0:
-                node["replication_lag_ms"] = _r(lag[i] * 1000)
+        if i in hit:
+            node["hit_ratio"] = hit[i] if alive[i] > 0 else 0.0
+        if role[i] >= 0:
+            node["role"] = "primary" if role[i] == 0 else "replica"
+            node["replication_lag_ms"] = lag[i]  # 0 for the primary
         nodes[nid] = node
     return {
         "t": _r(engine.t),
@@ -239,7 +297,7 @@ class SummaryAccumulator:
         self.events: list[dict[str, Any]] = []
         self.last: Frame | None = None
 
-    def add(self, frame: Frame, res: dict, dt: float) -> None:
+    def add(self, frame: Frame, res: TickArrays, dt: float) -> None:
         self.duration += dt
         s = frame["system"]
         for k in _SUMMED_SYSTEM:
@@ -273,8 +331,6 @@ class SummaryAccumulator:
         self.last = frame
 
     def result(self) -> dict[str, Any]:
-        from simulation.flow import quantile_from_cdf
-
         d = max(self.duration, 1e-300)
         served = self.system["served_rps"]
         errors = self.system["error_rps"]

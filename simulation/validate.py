@@ -74,7 +74,7 @@ def validate_scenario(data: Any) -> ValidationResult:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        return ValidationResult(None, [_pydantic_issue(err, data) for err in exc.errors()])
+        return ValidationResult(None, [pydantic_issue(err, data) for err in exc.errors()])
     result = ValidationResult(scenario)
     _check(scenario, result)
     return result
@@ -100,7 +100,8 @@ def _label(items: Any, index: int, kind: str) -> str:
     return str(index)
 
 
-def _pydantic_issue(err: dict, data: dict) -> Issue:
+def pydantic_issue(err: dict, data: dict) -> Issue:
+    """A Pydantic error as an Issue whose path names nodes and edges by id."""
     loc = list(err["loc"])
     parts: list[str] = []
     cursor: Any = data
@@ -268,6 +269,8 @@ def _check(s: Scenario, result: ValidationResult) -> None:
         target = getattr(ch, "target", None)
         if ch.action in ("kill", "slow", "flush", "remove_node", "resize") and target not in ids:
             err(Issue(f"{p}.target", f"no node with id '{target}'"))
+        elif ch.action in ("kill", "slow", "remove_node") and ids[target] == "users":
+            err(Issue(f"{p}.target", "the users cannot fail; change the number of users instead"))
         elif ch.action == "flush" and ids[target] not in ("cache", "cdn"):
             err(Issue(f"{p}.target", f"'{target}' is a {ids[target]}; only caches and CDNs flush"))
         elif ch.action == "cut" and target not in seen_edges:
@@ -276,6 +279,12 @@ def _check(s: Scenario, result: ValidationResult) -> None:
             err(Issue(f"{p}.target", f"no node or link '{target}'"))
         elif ch.action in ("zone_down", "zone_up") and target not in {n.zone for n in s.nodes}:
             err(Issue(f"{p}.target", f"no node in zone '{target}'"))
+        elif ch.action == "resize" and ch.instances is not None and ids[target] != "server":
+            err(
+                Issue(
+                    f"{p}.instances", f"'{target}' is a {ids[target]}; only servers have instances"
+                )
+            )
         elif ch.action == "resize" and ch.instance_size is not None:
             sizes = CACHE_SIZES if ids[target] == "cache" else INSTANCE_SIZES
             if ch.instance_size not in sizes:
@@ -314,11 +323,13 @@ def _check_paths(s: Scenario, result: ValidationResult) -> None:
             if (cdn and k == 0) or (not cdn and k == 1)
         }
         complete |= reach & caches
-        stuck = [i for i in reach if model.fwd[k, i] > 0 and g.out_degree(i) == 0]
+        stuck = [i for i in reach if (model.fwd[k, i] > 0 or i in caches) and g.out_degree(i) == 0]
         if not complete or (stuck and not (complete - caches)):
-            issue = Issue(
-                f"workload.mix.{name}", f"no path from users to where {name} requests complete"
-            )
+            words = f"no path from users to where {name} requests complete"
+            missing = [model.ids[i] for i in stuck if i in caches]
+            if missing:
+                words += f" (misses at {', '.join(missing)} have nowhere to go)"
+            issue = Issue(f"workload.mix.{name}", words)
             (result.errors if share > 0 else result.warnings).append(issue)
             continue
         for i in stuck:

@@ -36,6 +36,20 @@ def test_validate_invalid_file_exits_one_with_named_errors(capsys, tmp_path):
     assert "error: nodes[web-1].params.instances: must be at least 1" in out
 
 
+def test_validate_json_lists_errors_and_warnings_with_their_place(capsys, tmp_path):
+    data = json.loads(Path(STAGE3).read_text())
+    data["nodes"].append({"id": "spare", "kind": "server"})
+    data["workload"]["mix"]["write"] = 0.5
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    code, out, _ = run(capsys, "validate", "--json", str(bad))
+    assert code == 1
+    result = json.loads(out)
+    assert result["valid"] is False
+    assert result["errors"][0]["path"] == "workload.mix"
+    assert {"path": "nodes[spare]", "message": "is not connected"} in result["warnings"]
+
+
 def test_analyze_prints_spofs_capacity_bottleneck_and_cost(capsys):
     code, out, _ = run(capsys, "analyze", STAGE3)
     assert code == 0

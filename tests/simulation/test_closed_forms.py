@@ -7,7 +7,7 @@ import pytest
 from conftest import build
 
 from simulation.flow import FlowEngine
-from simulation.queueing import erlang_c, mmc_mean_wait, mmc_sojourn_quantile
+from simulation.queueing import erlang_c, mmc_mean_wait, mmc_sojourn_quantile, sojourn_tail
 
 REL = 1e-6
 STATIC_ONLY = {"static": 1.0, "read": 0.0, "write": 0.0}
@@ -145,3 +145,72 @@ def test_tabulated_erlang_c_agrees_with_exact_over_a_range():
         got = table.erlang_c(rows, servers, np.full(len(servers), rho))
         want = np.array([erlang_c(int(c), rho * c) for c in servers])
         assert got == pytest.approx(want, rel=1e-5)
+
+
+def test_stationary_queue_builds_up_over_the_relaxation_time_not_at_once():
+    s, before, after = 0.010, 50.0, 95.0
+    scenario = build(
+        [{"id": "users", "kind": "users"}, server("web", concurrency=1)],
+        [("users", "web")],
+        users=int(before), requests_per_user_per_s=1.0, mix=STATIC_ONLY,
+        shape={"type": "step", "at_s": 10, "factor": after / before},
+    )  # fmt: skip
+    engine = FlowEngine(scenario)
+    queue = []
+    for _ in range(200):
+        engine.step()
+        queue.append(engine.last["queue_length"][node(engine, "web")])
+    rho = after * s
+    stationary = rho**2 / (1 - rho)
+    assert queue[9] == pytest.approx(0.5**2 / 0.5, rel=REL)  # before the step
+    assert queue[10] < 0.2 * stationary  # one tick after it
+    assert queue[20] < queue[40] < queue[80]  # builds up
+    assert queue[-1] == pytest.approx(stationary, rel=1e-3)  # and settles
+
+
+def test_end_to_end_percentiles_of_a_tandem_are_close_to_exact():
+    # Two M/M/1 stations in tandem: the response time is hypoexponential.
+    lam = 60.0
+    scenario = build(
+        [
+            {"id": "users", "kind": "users"},
+            server("web", concurrency=1, read_ms=10.0),
+            {"id": "db", "kind": "database", "params": {"instance_size": "m5.large",
+                                                        "read_ms": 25.0}},
+        ],
+        [("users", "web"), ("web", "db")],
+        users=int(lam), requests_per_user_per_s=1.0, mix=READ_ONLY,
+    )  # fmt: skip
+    engine, res = settle(scenario)
+    a = 1 / 0.010 - lam  # web: M/M/1, response time exponential with rate a
+    db = node(engine, "db")
+    assert engine.c_eff[db] == 2
+    mu = 1 / 0.025  # db: M/M/2
+    wait_prob = erlang_c(2, lam * 0.025)
+
+    def survival(t):
+        # P(T > t) for T = web + db, by numerical convolution of the two exact laws.
+        grid = np.linspace(0, t, 4001)
+        tail_db = sojourn_tail(t - grid, np.array(mu), np.array(2 * mu - lam), wait_prob)
+        return np.exp(-a * t) + np.trapezoid(a * np.exp(-a * grid) * tail_db, grid)
+
+    frame = engine.step()
+    for key, q in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
+        lo, hi = 0.0, 10.0
+        for _ in range(60):
+            t = (lo + hi) / 2
+            lo, hi = (t, hi) if survival(t) > 1 - q else (lo, t)
+        assert frame["classes"]["read"][key] == pytest.approx(t * 1000, rel=0.03), key
+
+
+def test_end_to_end_percentiles_of_one_station_are_close_to_exact():
+    lam = 70.0
+    scenario = build(
+        [{"id": "users", "kind": "users"}, server("web", concurrency=1)],
+        [("users", "web")],
+        users=int(lam), requests_per_user_per_s=1.0, mix=STATIC_ONLY,
+    )  # fmt: skip
+    frame = FlowEngine(scenario).step()
+    for key, q in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
+        exact = -math.log(1 - q) / (100 - lam) * 1000
+        assert frame["system"][key] == pytest.approx(exact, rel=0.02)

@@ -1,5 +1,6 @@
 """Failures and live changes: detection, failover, warm-up, lost writes, stale reads."""
 
+import numpy as np
 import pytest
 from conftest import build, example, frames_of
 
@@ -29,6 +30,7 @@ def test_load_balancer_sends_to_dead_target_until_health_check_notices():
     assert during["system"]["errors"]["node down at web-2"] == pytest.approx(75.0)
     after = at(frames, 11 + detection)
     assert after["system"]["errors"] == {}
+    assert "lb's health check took web-2 out of rotation" in after["events"]
     assert after["nodes"]["web-1"]["offered_rps"] == pytest.approx(150.0)
 
 
@@ -193,28 +195,20 @@ def test_active_passive_load_balancer_fails_over_single_one_does_not(stage):
 def test_live_changes_users_add_remove_and_resize():
     e = FlowEngine(example("03-load-balancer"))
     e.step()
-    e.apply(Scenario.model_validate({"failures": [{"action": "users", "users": 2000}]}).failures[0])
+    e.apply({"action": "users", "users": 2000})
     assert e.step()["system"]["offered_rps"] == pytest.approx(300)
     add = {
         "action": "add_node",
         "node": {"id": "web-3", "kind": "server"},
         "edges": [{"from": "lb", "to": "web-3"}, {"from": "web-3", "to": "db"}],
     }
-    e.apply(Scenario.model_validate({"failures": [add]}).failures[0])
+    e.apply(add)
     frame = e.step()
     assert frame["nodes"]["web-3"]["offered_rps"] == pytest.approx(100)
-    e.apply(
-        Scenario.model_validate(
-            {"failures": [{"action": "resize", "target": "web-1", "instance_size": "m5.2xlarge"}]}
-        ).failures[0]
-    )
+    e.apply({"action": "resize", "target": "web-1", "instance_size": "m5.2xlarge"})
     frame = e.step()
     assert frame["nodes"]["web-1"]["utilization"] < frame["nodes"]["web-2"]["utilization"] / 3
-    e.apply(
-        Scenario.model_validate(
-            {"failures": [{"action": "remove_node", "target": "web-3"}]}
-        ).failures[0]
-    )
+    e.apply({"action": "remove_node", "target": "web-3"})
     frame = e.step()
     assert "web-3" not in frame["nodes"]
     assert frame["system"]["error_rate"] == 0
@@ -222,9 +216,36 @@ def test_live_changes_users_add_remove_and_resize():
 
 def test_change_that_would_break_the_design_is_refused():
     e = FlowEngine(example("02-separate-database"))
-    bad = Scenario.model_validate(
-        {"failures": [{"action": "remove_node", "target": "web"}]}
-    ).failures[0]
+    bad = {"action": "remove_node", "target": "web"}
     with pytest.raises(ChangeError, match="no path from users"):
         e.apply(bad)
     assert e.step()["system"]["error_rate"] == 0
+
+
+def test_bad_change_is_refused_with_the_field_named():
+    e = FlowEngine(example("02-separate-database"))
+    with pytest.raises(ChangeError, match="factor: must be greater than 0"):
+        e.apply({"action": "slow", "target": "web", "factor": 0})
+    with pytest.raises(ChangeError, match="the users cannot fail"):
+        e.apply({"action": "kill", "target": "users"})
+
+
+def test_fluid_backlog_grows_and_drains_at_the_rate_difference():
+    nodes = [
+        {"id": "users", "kind": "users"},
+        {"id": "web", "kind": "server", "params": {"instance_size": "m5.large",
+                                                   "static_ms": 10.0, "queue_limit": 10**6}},
+    ]  # fmt: skip
+    spike = {"type": "spike", "at_s": 10, "duration_s": 20, "factor": 3.0}
+    scenario = build(nodes, [("users", "web")], users=150, shape=spike,
+                     mix={"static": 1.0, "read": 0.0, "write": 0.0})  # fmt: skip
+    engine = FlowEngine(scenario, tick_s=0.5)
+    capacity = 2 / 0.010  # 2 vCPU, 10 ms
+    backlog = []
+    while engine.t < 60:
+        engine.advance()
+        backlog.append(engine.backlog.sum())
+    during = np.diff(backlog[22:58])  # ticks inside the spike, after the first
+    assert during == pytest.approx(np.full(len(during), (450 - capacity) * 0.5))
+    drained = np.diff(backlog[61:70])
+    assert drained == pytest.approx(np.full(len(drained), (150 - capacity) * 0.5))

@@ -58,3 +58,15 @@ def test_scenario_round_trips_through_json():
     s = Scenario.model_validate(data)
     again = Scenario.model_validate(json.loads(s.model_dump_json(by_alias=True)))
     assert again == s
+
+
+def test_every_parameter_is_documented_in_the_format_page():
+    from simulation import scenario as models
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text()
+    for name in dir(models):
+        model = getattr(models, name)
+        documented = name.endswith(("Params", "Shape")) or name in ("Workload", "RunSettings")
+        if isinstance(model, type) and (documented or name == "Edge"):
+            for field_name, field in model.model_fields.items():
+                assert f"`{field.alias or field_name}" in page, f"{name}.{field_name}"

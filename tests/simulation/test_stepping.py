@@ -7,7 +7,6 @@ from conftest import example
 
 from simulation.flow import FlowEngine
 from simulation.frames import Frame
-from simulation.scenario import Scenario
 
 
 def test_callback_receives_every_frame_and_run_until_stops_at_the_time():
@@ -38,9 +37,7 @@ def test_frames_without_node_percentiles_keep_the_keys():
 def test_applied_change_shows_in_the_next_frame_with_an_event():
     engine = FlowEngine(example("02-separate-database"))
     engine.step()
-    engine.apply(
-        Scenario.model_validate({"failures": [{"action": "kill", "target": "db"}]}).failures[0]
-    )
+    engine.apply({"action": "kill", "target": "db"})
     frame = engine.step()
     assert frame["system"]["errors"]["no primary"] > 0
     assert any("db" in e for e in frame["events"])

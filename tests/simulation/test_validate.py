@@ -120,3 +120,50 @@ def test_database_cannot_send_requests():
     assert any(
         e.startswith("edges[db->db2].from") for e in messages(validate_scenario(doc(nodes, edges)))
     )
+
+
+def test_cache_without_a_database_behind_it_is_flagged():
+    nodes = [USERS, WEB, {"id": "cache", "kind": "cache"}]
+    edges = [{"from": "users", "to": "web"}, {"from": "web", "to": "cache"}]
+    assert messages(validate_scenario(doc(nodes, edges))) == [
+        "workload.mix.read: no path from users to where read requests complete "
+        "(misses at cache have nowhere to go)"
+    ]
+
+
+def test_weights_for_a_non_target_are_a_warning():
+    lb = {"id": "lb", "kind": "load_balancer",
+          "params": {"algorithm": "weighted", "weights": {"ghost": 2}}}  # fmt: skip
+    edges = [{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"}]
+    result = validate_scenario(doc([USERS, lb, WEB], edges))
+    assert result.ok
+    assert [str(w) for w in result.warnings] == [
+        "nodes[lb].params.weights.ghost: is not a target of this load balancer"
+    ]
+
+
+def test_resize_instances_of_a_database_is_an_error():
+    nodes = [USERS, WEB, {"id": "db", "kind": "database"}]
+    edges = [{"from": "users", "to": "web"}, {"from": "web", "to": "db"}]
+    result = validate_scenario(
+        doc(nodes, edges, failures=[{"action": "resize", "target": "db", "instances": 3}])
+    )
+    assert messages(result) == [
+        "failures[0].instances: 'db' is a database; only servers have instances"
+    ]
+
+
+def test_the_engine_never_imports_the_web_stack():
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "simulation"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in {"django", "channels", "celery"}, path.name
