@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from sandbox.accounts.api import router as accounts_router
 from sandbox.accounts.services import AccountError
+from sandbox.runs.api import capacity_router, shared_runs_router
 from sandbox.runs.api import router as runs_router
 from sandbox.scenarios.api import router as scenarios_router
 from sandbox.scenarios.api import shared_router
@@ -25,7 +26,9 @@ api = NinjaAPI(
 api.add_router("/auth", accounts_router)
 api.add_router("/scenarios", scenarios_router)
 api.add_router("/shared", shared_router)
+api.add_router("/shared", shared_runs_router)
 api.add_router("/runs", runs_router)
+api.add_router("/capacity", capacity_router)
 
 
 @api.exception_handler(DocumentRejected)

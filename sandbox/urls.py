@@ -1,7 +1,7 @@
 """URL routes; WebSocket routes are in sandbox/asgi.py."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from sandbox.api import api
 from sandbox.web.views import index
@@ -10,7 +10,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", index, name="index"),
-    # Pages of the browser app, which routes them itself.
-    path("s/<str:token>", index, name="shared"),
-    path("account/reset/<str:uid>/<str:token>", index, name="password-reset"),
+    # Pages of the browser app, which routes them itself (so no captured arguments here).
+    path("new", index, name="new-design"),
+    path("pipeline", index, name="pipeline"),
+    re_path(r"^d/[^/]+$", index, name="design"),
+    re_path(r"^s/[^/]+$", index, name="shared"),
+    re_path(r"^account/reset/[^/]+/[^/]+$", index, name="password-reset"),
 ]

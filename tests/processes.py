@@ -69,14 +69,15 @@ class CeleryWorker:
     """One `celery worker` process consuming a queue of its own, so that other workers on the
     same Redis (another test run, `make run`) never take the tests' tasks."""
 
-    def __init__(self, log_path: Path) -> None:
-        self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    def __init__(self, log_path: Path, queue: str | None = None, pool: str = "prefork") -> None:
+        self.queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
         self.name = f"{self.queue}@{socket.gethostname()}"
         self.log_path = log_path
+        self.pool = pool
         self.process: subprocess.Popen | None = None
 
     def start(self) -> CeleryWorker:
-        command = [sys.executable, "-m", "celery", "-A", "sandbox", "worker", "--pool=prefork"]
+        command = [sys.executable, "-m", "celery", "-A", "sandbox", "worker", f"--pool={self.pool}"]
         command += ["--concurrency=2", "--loglevel=INFO", "-n", self.name, "-Q", self.queue]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         log = self.log_path.open("wb")
@@ -86,9 +87,15 @@ class CeleryWorker:
             env=child_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self._wait_ready()
         return self
+
+    def kill(self) -> None:
+        """Die as a machine would: SIGKILL to the worker and all its children at once."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def _wait_ready(self, timeout: float = 60) -> None:
         from sandbox.celery import app

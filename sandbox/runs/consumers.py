@@ -1,51 +1,112 @@
-"""The run's WebSocket: joins the run's group, sends the current state and the frames the
-client has not seen yet, then relays live frames. Protocol: docs/websocket-protocol.md."""
+"""The run's WebSocket: authenticates the watcher (the owner, or a share-link holder who may
+only watch), joins the run's group, sends the current state, the event log and the frames the
+client has not seen, relays live frames, and passes the owner's controls to the worker.
+Protocol: docs/websocket-protocol.md."""
 
+import asyncio
 import json
 from urllib.parse import parse_qs
 
+import redis.asyncio as aioredis
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
-from sandbox.runs import selectors
+from sandbox.accounts.visitors import Visitor
+from sandbox.runs import selectors, services
+from sandbox.runs.controls import ControlError, control_check, control_key
+from sandbox.runs.models import Run
 from sandbox.runs.streams import run_frame_message, run_group, run_state_message
+from sandbox.scenarios.selectors import scenario_is_owned_by, share_link_get_active
 
 CLOSE_BAD_REQUEST = 4400
 CLOSE_NOT_FOUND = 4404
+RESUME_MAX_FRAMES = 600
+EVENT_LOG_MAX = 500
+WATCHDOG_S = 3.0
 
 
 class RunConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     last_sent_seq = 0
+    run_id: str = ""
+    may_control = False
+    watchdog: asyncio.Task | None = None
+    control_queue: aioredis.Redis | None = None
 
     async def connect(self) -> None:
         await self.accept()
-        after = self._after_from_query()
-        if after is None:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        raw_after = query.get("after", ["0"])[-1]
+        if not raw_after.isdigit():
             await self._fail(
                 "bad_request", "after: must be a whole number of at least 0", CLOSE_BAD_REQUEST
             )
             return
-        run_id = self.scope["url_route"]["kwargs"]["run_id"]
-        run = await database_sync_to_async(selectors.run_get)(run_id=run_id)
-        if run is None:
-            await self._fail("not_found", f"run {run_id}: no such run", CLOSE_NOT_FOUND)
+        after = int(raw_after)
+        self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
+        found = await database_sync_to_async(self._authorise)(query.get("share", [""])[-1])
+        if found is None:
+            await self._fail("not_found", f"run {self.run_id}: no such run", CLOSE_NOT_FOUND)
             return
+        run, self.may_control = found
         # Join before reading the backlog so that no frame falls between the two.
         self.group = run_group(run.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        backlog, last_seq = await database_sync_to_async(self._backlog)(run, after)
-        await self._send(run_state_message(run=run, last_seq=last_seq))
+        state, events, backlog = await database_sync_to_async(self._current)(run, after)
+        await self._send({**state, "role": "owner" if self.may_control else "watcher"})
+        if events is not None:
+            await self._send({"type": "run.events", "events": events})
         self.last_sent_seq = after
         for frame in backlog:
             await self.run_frame(run_frame_message(frame))
+        if run.kind == Run.Kind.SIMULATION:
+            self.watchdog = asyncio.create_task(self._watch_heartbeat())
+
+    def _authorise(self, share_token: str) -> tuple[Run, bool] | None:
+        run = selectors.run_get(run_id=self.run_id)
+        if run is None:
+            return None
+        if run.kind == Run.Kind.PING:
+            return run, False
+        session = self.scope.get("session")
+        user = self.scope.get("user")
+        visitor = Visitor(
+            user=user if user is not None and user.is_authenticated else None,
+            session_key=(session.session_key if session is not None else None) or "",
+        )
+        if scenario_is_owned_by(scenario=run.scenario, visitor=visitor):
+            return run, True
+        link = share_link_get_active(token=share_token) if share_token else None
+        if link is not None and link.scenario_id == run.scenario_id:
+            return run, False
+        return None
 
     @staticmethod
-    def _backlog(run, after: int) -> tuple[list[dict], int]:
+    def _current(run: Run, after: int) -> tuple[dict, list | None, list[dict]]:
+        services.run_fail_if_stale(run=run)
         run.refresh_from_db()
-        return selectors.run_frames_after(run=run, after=after), selectors.run_last_seq(run=run)
+        state = run_state_message(run=run, last_seq=selectors.run_last_seq(run=run))
+        if run.kind == Run.Kind.PING:
+            return state, None, selectors.run_frames_after(run=run, after=after)
+        events = selectors.run_events(run=run, limit=EVENT_LOG_MAX)
+        backlog = selectors.run_frames_after(run=run, after=after, keep_last=RESUME_MAX_FRAMES)
+        return state, events, backlog
+
+    async def _watch_heartbeat(self) -> None:
+        """Notice a worker that died mid-run: the run is failed and everyone is told."""
+        while True:
+            await asyncio.sleep(WATCHDOG_S)
+            run = await database_sync_to_async(selectors.run_get)(run_id=self.run_id)
+            if run is None or not run.active:
+                return
+            await database_sync_to_async(services.run_fail_if_stale)(run=run)
 
     async def disconnect(self, code: int) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        if self.control_queue is not None:
+            await self.control_queue.aclose()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -55,8 +116,31 @@ class RunConsumer(AsyncWebsocketConsumer):
         except json.JSONDecodeError as exc:
             await self._error("bad_json", f"message is not valid JSON: {exc.msg} at {exc.pos}")
             return
-        kind = message.get("type") if isinstance(message, dict) else None
-        await self._error("unsupported", f"type {kind!r}: ping runs accept no control messages")
+        if not isinstance(message, dict) or message.get("type") != "control":
+            kind = message.get("type") if isinstance(message, dict) else None
+            await self._error("unsupported", f"type {kind!r}: only 'control' messages are taken")
+            return
+        control_id = message.get("id")
+        if not self.may_control:
+            await self._error(
+                "forbidden", "only the run's owner controls it; you may watch", control_id
+            )
+            return
+        try:
+            control = control_check(message)
+        except ControlError as exc:
+            await self._error("invalid_control", str(exc), control_id)
+            return
+        run = await database_sync_to_async(selectors.run_get)(run_id=self.run_id)
+        if run is None or not run.active:
+            state = run.state if run else "gone"
+            await self._error("not_running", f"the run is {state}: nothing to control", control_id)
+            return
+        if self.control_queue is None:
+            self.control_queue = aioredis.from_url(settings.REDIS_URL)
+        await self.control_queue.rpush(control_key(self.run_id), json.dumps(control))
+
+    # --- messages from the run's group ---------------------------------------------------------
 
     async def run_frame(self, event: dict) -> None:
         if event["seq"] <= self.last_sent_seq:
@@ -67,16 +151,22 @@ class RunConsumer(AsyncWebsocketConsumer):
     async def run_state(self, event: dict) -> None:
         await self._send(event)
 
-    def _after_from_query(self) -> int | None:
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        raw = query.get("after", ["0"])[-1]
-        return int(raw) if raw.isdigit() else None
+    async def run_ack(self, event: dict) -> None:
+        await self._send(event)
+
+    async def run_error(self, event: dict) -> None:
+        await self._send(event)
+
+    # --- sending ---------------------------------------------------------------------------
 
     async def _send(self, message: dict) -> None:
         await self.send(text_data=json.dumps(message))
 
-    async def _error(self, code: str, text: str) -> None:
-        await self._send({"type": "error", "code": code, "message": text})
+    async def _error(self, code: str, text: str, control_id: object = None) -> None:
+        message = {"type": "error", "code": code, "message": text}
+        if control_id is not None:
+            message["id"] = control_id
+        await self._send(message)
 
     async def _fail(self, code: str, text: str, close_code: int) -> None:
         await self._error(code, text)

@@ -1,4 +1,5 @@
-"""Writes of runs: start a ping run, and carry it out inside a Celery worker."""
+"""Writes of runs: start a simulation run of a scenario (or a ping run, the pipeline check),
+hand it to a Celery worker, start it again, and fail runs whose worker stopped answering."""
 
 import os
 import time
@@ -9,8 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from sandbox.runs.models import Run, RunFrame
+from sandbox.accounts.visitors import Visitor
+from sandbox.runs.models import CapacityCurve, Run, RunFrame
+from sandbox.runs.selectors import run_last_seq, runs_of_owner
 from sandbox.runs.streams import run_frame_message, run_state_message, stream_publish
+from sandbox.scenarios.documents import DocumentRejected
+from sandbox.scenarios.models import Scenario
+from sandbox.scenarios.services import LimitExceeded
+from simulation.capacity import max_users_meeting, users_steps
+from simulation.validate import validate_scenario
 
 PING_FRAME_INTERVAL_S = 0.2
 
@@ -21,11 +29,12 @@ def run_ping_create(*, frames: int) -> Run:
     return Run.objects.create(kind=Run.Kind.PING, frames_expected=frames)
 
 
-def _run_send_to_worker(run_id: str) -> None:
-    from sandbox.runs.tasks import ping_run
+def _run_send_to_worker(run_id: str, kind: str) -> None:
+    from sandbox.runs.tasks import ping_run, simulation_run
 
+    task = ping_run if kind == Run.Kind.PING else simulation_run
     try:
-        ping_run.delay(run_id)
+        task.delay(run_id)
     except OperationalError as exc:
         reason = f"the task queue (Redis) could not be reached: {exc}"
         Run.objects.filter(id=run_id).update(
@@ -36,8 +45,8 @@ def _run_send_to_worker(run_id: str) -> None:
 def run_enqueue(*, run: Run) -> None:
     """Hand the run to a worker once the transaction commits; if the broker cannot be
     reached, the run is marked failed with the reason instead of staying queued."""
-    run_id = str(run.id)
-    transaction.on_commit(lambda: _run_send_to_worker(run_id))
+    run_id, kind = str(run.id), run.kind
+    transaction.on_commit(lambda: _run_send_to_worker(run_id, kind))
 
 
 def run_ping_start(*, frames: int) -> Run:
@@ -46,6 +55,111 @@ def run_ping_start(*, frames: int) -> Run:
         run_enqueue(run=run)
     run.refresh_from_db()
     return run
+
+
+def run_start(
+    *,
+    scenario: Scenario,
+    visitor: Visitor,
+    engine: str = "flow",
+    duration_s: float | None = None,
+    speed: float = 1.0,
+    seed: int | None = None,
+) -> Run:
+    """Snapshot the scenario's document and hand it to a worker."""
+    result = validate_scenario(scenario.document)
+    if not result.ok:
+        raise DocumentRejected(result.errors)
+    document = scenario.document
+    duration = duration_s if duration_s is not None else result.scenario.run.duration_s
+    return _run_create_and_enqueue(
+        scenario=scenario,
+        visitor=visitor,
+        document=document,
+        revision=scenario.revision,
+        engine=engine,
+        duration_s=duration,
+        speed=speed,
+        seed=result.scenario.seed if seed is None else seed,
+    )
+
+
+def run_start_again(*, run: Run, visitor: Visitor) -> Run:
+    """A new run with the same snapshot and options, e.g. after its worker died."""
+    return _run_create_and_enqueue(
+        scenario=run.scenario,
+        visitor=visitor,
+        document=run.document,
+        revision=run.scenario_revision,
+        engine=run.engine,
+        duration_s=run.duration_s,
+        speed=run.speed,
+        seed=run.seed,
+    )
+
+
+def _run_create_and_enqueue(
+    *,
+    scenario: Scenario,
+    visitor: Visitor,
+    document: dict,
+    revision: int | None,
+    engine: str,
+    duration_s: float,
+    speed: float,
+    seed: int,
+) -> Run:
+    if duration_s > settings.RUN_MAX_DURATION_S:
+        raise LimitExceeded(
+            f"duration_s: at most {settings.RUN_MAX_DURATION_S} simulated seconds", status=422
+        )
+    mine = runs_of_owner(visitor=visitor).filter(state__in=Run.ACTIVE_STATES)
+    for active in mine:
+        run_fail_if_stale(run=active)
+    if mine.count() >= settings.RUNS_AT_ONCE_PER_OWNER:
+        raise LimitExceeded(
+            f"you have {settings.RUNS_AT_ONCE_PER_OWNER} runs going, the most at once; "
+            "stop one or wait for it to finish",
+            status=409,
+        )
+    with transaction.atomic():
+        run = Run.objects.create(
+            kind=Run.Kind.SIMULATION,
+            scenario=scenario,
+            scenario_revision=revision,
+            started_by=visitor.user,
+            session_key="" if visitor.user else visitor.session_key,
+            document=document,
+            engine=engine,
+            duration_s=duration_s,
+            speed=speed,
+            seed=seed,
+        )
+        run_enqueue(run=run)
+    run.refresh_from_db()
+    return run
+
+
+def run_fail_if_stale(*, run: Run) -> bool:
+    """A run whose worker has not beaten its heartbeat for a while is failed, with the reason,
+    so that it never stays "running" for ever. True when it was failed now."""
+    if run.state not in (Run.State.RUNNING, Run.State.PAUSED) or run.heartbeat_at is None:
+        return False
+    silent_for = (timezone.now() - run.heartbeat_at).total_seconds()
+    if silent_for < settings.RUN_HEARTBEAT_TIMEOUT_S:
+        return False
+    reason = (
+        f"the worker running it ({run.worker or 'unknown'}) stopped answering for "
+        f"{silent_for:.0f} s (it may have died); start the run again"
+    )
+    updated = Run.objects.filter(id=run.id, state=run.state, heartbeat_at=run.heartbeat_at).update(
+        state=Run.State.FAILED, failure_reason=reason, finished_at=timezone.now()
+    )
+    if not updated:
+        return False
+    run.refresh_from_db()
+    stream_publish(run.id, run_state_message(run=run, last_seq=run_last_seq(run=run)))
+    return True
 
 
 def _run_set_state(*, run: Run, state: str, last_seq: int, **fields) -> None:
@@ -95,3 +209,60 @@ def run_ping_execute(*, run_id: uuid.UUID | str, worker: str) -> dict:
         raise
     _run_set_state(run=run, state=Run.State.FINISHED, last_seq=seq, finished_at=timezone.now())
     return {"run": str(run.id), "state": run.state, "frames": seq, "worker": worker}
+
+
+def capacity_start(
+    *,
+    scenario: Scenario,
+    users_min: int,
+    users_max: int,
+    points: int,
+    latency_target_ms: float | None,
+    duration_s: float,
+) -> CapacityCurve:
+    """Fan the curve's points out over the workers as a Celery chord; the last one to finish
+    collects them."""
+    result = validate_scenario(scenario.document)
+    if not result.ok:
+        raise DocumentRejected(result.errors)
+    try:
+        users = users_steps(users_min, users_max, points)
+    except ValueError as exc:
+        raise LimitExceeded(str(exc), status=422) from None
+    target = latency_target_ms or result.scenario.workload.latency_target_ms
+    curve = CapacityCurve.objects.create(
+        scenario=scenario, users=users, latency_target_ms=target, duration_s=duration_s
+    )
+    document = scenario.document
+    curve_id = str(curve.id)
+
+    def fan_out() -> None:
+        from celery import chord
+
+        from sandbox.runs.tasks import capacity_collect, capacity_failed, capacity_point_task
+
+        points_group = [capacity_point_task.s(document, u, duration_s) for u in users]
+        collect = capacity_collect.s(curve_id).on_error(capacity_failed.s(curve_id))
+        try:
+            chord(points_group)(collect)
+        except OperationalError as exc:
+            capacity_fail(curve_id=curve_id, reason=f"the task queue could not be reached: {exc}")
+
+    transaction.on_commit(fan_out)
+    curve.refresh_from_db()
+    return curve
+
+
+def capacity_finish(*, curve_id: str, points: list[dict]) -> None:
+    curve = CapacityCurve.objects.get(id=curve_id)
+    curve.points = sorted(points, key=lambda p: p["users"])
+    curve.max_users_meeting_target = max_users_meeting(curve.points, curve.latency_target_ms)
+    curve.state = CapacityCurve.State.FINISHED
+    curve.finished_at = timezone.now()
+    curve.save()
+
+
+def capacity_fail(*, curve_id: str, reason: str) -> None:
+    CapacityCurve.objects.filter(id=curve_id).update(
+        state=CapacityCurve.State.FAILED, failure_reason=reason, finished_at=timezone.now()
+    )

@@ -22,6 +22,12 @@ def run_state_message(*, run: Run, last_seq: int) -> dict:
             "state": run.state,
             "frames": run.frames_expected,
             "failure_reason": run.failure_reason,
+            "scenario": str(run.scenario_id) if run.scenario_id else None,
+            "engine": run.engine,
+            "duration_s": run.duration_s,
+            "speed": run.speed,
+            "seed": run.seed,
+            "sim_time": run.sim_time,
         },
         "last_seq": last_seq,
     }
