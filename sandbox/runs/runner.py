@@ -19,7 +19,12 @@ from django.utils import timezone
 
 from sandbox.runs.controls import control_key
 from sandbox.runs.models import Run, RunEvent, RunFrame
-from sandbox.runs.streams import run_frame_message, run_state_message, stream_publish
+from sandbox.runs.streams import (
+    Publisher,
+    run_frame_message,
+    run_state_message,
+    stream_publish,
+)
 from simulation.changes import ChangeError, parse_change
 from simulation.flow import FlowEngine
 from simulation.narrator import Narrator
@@ -43,6 +48,7 @@ class LiveRun:
         self.narrator = Narrator()
         self.redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
         self.key = control_key(str(run.id))
+        self.publish = Publisher(run.id)
         self.inbox: deque[dict[str, Any]] = deque()
         self.seq = 0
         self.event_seq = 0
@@ -145,8 +151,7 @@ class LiveRun:
                 self.engine.apply(change)
                 self._ack(control, _describe(control["change"]))
         except (ChangeError, ValueError) as exc:
-            stream_publish(
-                self.run.id,
+            self.publish(
                 {
                     "type": "run.error",
                     "id": control.get("id"),
@@ -162,9 +167,8 @@ class LiveRun:
         self.pending_events.append(
             {"t": t, "level": "info", "node": _target(control), "text": text}
         )
-        stream_publish(
-            self.run.id,
-            {"type": "run.ack", "id": control.get("id"), "action": control["action"], "t": t},
+        self.publish(
+            {"type": "run.ack", "id": control.get("id"), "action": control["action"], "t": t}
         )
 
     # --- publishing and recording --------------------------------------------------------
@@ -177,7 +181,7 @@ class LiveRun:
         RunFrame.objects.create(run_id=self.run.id, seq=self.seq, payload=payload)
         self._record_events(events)
         Run.objects.filter(id=self.run.id).update(sim_time=self.engine.t)
-        stream_publish(self.run.id, run_frame_message(payload))
+        self.publish(run_frame_message(payload))
         self.last_publish = now
         self.unpublished = False
 
@@ -211,7 +215,7 @@ class LiveRun:
             setattr(run, name, value)
         run.heartbeat_at = timezone.now()
         run.save(update_fields=["state", "sim_time", "heartbeat_at", *fields])
-        stream_publish(run.id, run_state_message(run=run, last_seq=self.seq))
+        self.publish(run_state_message(run=run, last_seq=self.seq))
 
     def _finish(self, state: str) -> None:
         if self.last_frame is not None and (self.unpublished or self.pending_events):
@@ -226,6 +230,7 @@ def run_simulation_execute(*, run_id: str, worker: str) -> dict[str, Any]:
     run = Run.objects.get(id=run_id)
     if run.state != Run.State.QUEUED:
         return {"run": str(run.id), "state": run.state}
+    live = None
     try:
         live = LiveRun(run, worker)
         live.execute()
@@ -238,6 +243,9 @@ def run_simulation_execute(*, run_id: str, worker: str) -> dict[str, Any]:
         run.save(update_fields=["state", "failure_reason", "finished_at"])
         stream_publish(run.id, run_state_message(run=run, last_seq=0))
         return {"run": str(run.id), "state": run.state, "reason": run.failure_reason}
+    finally:
+        if live is not None:
+            live.publish.close()
     return {"run": str(run.id), "state": live.run.state, "frames": live.seq}
 
 

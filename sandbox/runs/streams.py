@@ -1,6 +1,7 @@
 """The run's live stream: group names and the messages sent to a run's WebSocket group
 through the channel layer (channels-redis)."""
 
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -40,3 +41,20 @@ def run_frame_message(frame: dict) -> dict:
 def stream_publish(run_id: uuid.UUID | str, message: dict) -> None:
     """Send a message to everyone watching the run; the consumer relays it unchanged."""
     async_to_sync(get_channel_layer().group_send)(run_group(run_id), message)
+
+
+class Publisher:
+    """For a worker that publishes many messages (a live run): one event loop kept for the
+    run's life, so the channel layer's Redis connections are made once, not per message."""
+
+    def __init__(self, run_id: uuid.UUID | str) -> None:
+        self.group = run_group(run_id)
+        self.loop = asyncio.new_event_loop()
+        self.layer = get_channel_layer()
+
+    def __call__(self, message: dict) -> None:
+        self.loop.run_until_complete(self.layer.group_send(self.group, message))
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.layer.close_pools())
+        self.loop.close()
