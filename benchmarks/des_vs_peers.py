@@ -8,8 +8,9 @@
    taken from the compiled design at its operating point).
 
 Each tool runs for about `--seconds` of wall time per network (a short pilot sets the simulated
-horizon). ScaleLab runs with live metrics on: a frame per simulated second, node percentiles
-included. Prints customers/s, events/s (2 per station visit), ratios and each tool's error
+horizon). ScaleLab runs with live metrics on: a full frame (every node's rates, utilisation,
+queue, latency percentiles, errors; the classes; the system) every `--tick` simulated seconds,
+X
 against the closed form; the last line is JSON.
 
     python benchmarks/des_vs_peers.py [--seconds 20]
@@ -262,9 +263,11 @@ def run_simpy(net: Network, horizon: float, seed: int = 1) -> dict:
     return _result(stats["done"], stats["visits"], wall, stats["sum"] / max(stats["count"], 1))
 
 
-def run_scalelab(scenario, horizon: float, seed: int = 1) -> dict:
+def run_scalelab(scenario, horizon: float, seed: int = 1, tick_s: float = 10.0) -> dict:
     frames = []
-    engine = DesEngine(scenario, seed, on_frame=frames.append, node_percentiles=True)
+    engine = DesEngine(
+        scenario, seed, on_frame=frames.append, node_percentiles=True, tick_s=tick_s
+    )
     stations = ~compile_scenario(scenario).infinite
     start = time.perf_counter()
     engine.run_until(horizon)
@@ -274,7 +277,7 @@ def run_scalelab(scenario, horizon: float, seed: int = 1) -> dict:
     done = sum(x["done"].sum() for x in h)
     visits = sum(x["node_served"][stations].sum() for x in h)
     mean = sum(x["latency_sum"].sum() for x in h[warm:]) / sum(x["done"].sum() for x in h[warm:])
-    return {**_result(int(done), int(visits), wall, mean), "frames": len(frames)}
+    return {**_result(int(done), int(visits), wall, mean), "frames_per_s": len(frames) / wall}
 
 
 def _result(customers: int, visits: int, wall: float, mean: float) -> dict:
@@ -299,9 +302,10 @@ def compare(title: str, results: dict, exact: float) -> None:
     print(f"{'tool':10s} {'customers/s':>12s} {'events/s':>12s} {'mean ms':>9s} {'error':>8s}")
     for tool, r in results.items():
         err = r["mean_s"] / exact - 1
+        frames = f"  ({r['frames_per_s']:,.0f} frames/s)" if "frames_per_s" in r else ""
         print(
             f"{tool:10s} {r['customers_per_s']:12,.0f} {r['events_per_s']:12,.0f} "
-            f"{r['mean_s'] * 1e3:9.3f} {err:+8.2%}"
+            f"{r['mean_s'] * 1e3:9.3f} {err:+8.2%}{frames}"
         )
     print(f"closed form mean {exact * 1e3:.3f} ms")
 
@@ -309,14 +313,18 @@ def compare(title: str, results: dict, exact: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="wall time per tool and net")
+    parser.add_argument("--tick", type=float, default=10.0, help="simulated seconds per frame")
     args = parser.parse_args()
     budget = args.seconds
+
+    def scalelab(scenario, horizon):
+        return run_scalelab(scenario, horizon, tick_s=args.tick)
 
     net2 = two_node_network()
     two = {
         "ciw": timed(run_ciw, net2, budget, 100.0),
         "simpy": timed(run_simpy, net2, budget, 200.0),
-        "scalelab": timed(run_scalelab, two_node_scenario(), budget, 200.0),
+        "scalelab": timed(scalelab, two_node_scenario(), budget, 500.0),
     }
     exact2 = net2.closed_form_mean()
     compare("two-node network (M/M/4 -> 20 % M/M/1, utilisation 0.7)", two, exact2)
@@ -326,7 +334,7 @@ def main() -> None:
     twenty = {
         "ciw": timed(run_ciw, net20, budget, 2.0),
         "simpy": timed(run_simpy, net20, budget, 5.0),
-        "scalelab": timed(run_scalelab, scenario20, budget, 5.0),
+        "scalelab": timed(scalelab, scenario20, budget, 20.0),
     }
     compare(
         f"20-node design at {net20.rate:,.0f} requests/s (ciw, SimPy: its Jackson equivalent)",
@@ -346,7 +354,7 @@ def main() -> None:
         "scalelab_error_two_node": round(
             two["scalelab"]["mean_s"] / net2.closed_form_mean() - 1, 4
         ),
-        "live_frames": True,
+        "frame_every_simulated_s": args.tick,
     }
     print(json.dumps(out))
 

@@ -17,84 +17,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import redis  # noqa: E402
 import websockets  # noqa: E402
-
-from scripts.dev import start_redis  # noqa: E402
-from tests.processes import free_port, stop_process  # noqa: E402
-
-DOCUMENT = json.loads((ROOT / "examples" / "03-load-balancer.json").read_text())
+from stack import Browser, Stack  # noqa: E402
 
 
 def quantile(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
-class Browser:
-    """An anonymous browser session talking to the API, keeping its cookies."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.cookies: dict[str, str] = {}
-
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        headers = {"Content-Type": "application/json", "Host": "localhost"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data, headers, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            for value in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-            return json.loads(response.read() or b"{}")
-
-
-def start_stack(tmp: Path) -> tuple[list[subprocess.Popen], str, str]:
-    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "sandbox.settings"}
-    env["LOG_LEVEL"] = "WARNING"
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    processes = []
-    if not env.get("REDIS_URL"):
-        port = free_port()
-        processes.append(start_redis(tmp / "redis", port))
-        env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-    env["CELERY_TASK_DEFAULT_QUEUE"] = f"bench-{os.getpid()}"
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    web = free_port()
-    log = (tmp / "stack.log").open("wb")
-    for command in (
-        [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(web), "sandbox.asgi:application"],
-        [python, "-m", "celery", "-A", "sandbox", "worker", "--pool=solo", "--loglevel=WARNING"],
-    ):
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log))
-    base = f"http://127.0.0.1:{web}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
-                if response.status == 200:
-                    return processes, base, env["REDIS_URL"]
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the stack did not become ready; see {tmp / 'stack.log'}")
 
 
 async def measure(base: str, browser: Browser, run_id: str, clients: int, seconds: float):
@@ -113,7 +52,9 @@ async def measure(base: str, browser: Browser, run_id: str, clients: int, second
                 if index == 0 and time.monotonic() >= control_at:
                     users += 1000
                     pending[users] = time.monotonic()
-                    await ws.send(json.dumps({"type": "control", "action": "users", "users": users}))
+                    await ws.send(
+                        json.dumps({"type": "control", "action": "users", "users": users})
+                    )
                     control_at = time.monotonic() + 0.5
                 try:
                     raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
@@ -164,36 +105,26 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 100])
     args = parser.parse_args()
     results = {}
-    with tempfile.TemporaryDirectory(prefix="scalelab-live-") as tmp:
-        processes, base, redis_url = start_stack(Path(tmp))
-        try:
-            floor = redis_floor(redis_url)
-            for clients in args.clients:
-                browser = Browser(base)
-                browser.call("GET", "/api/auth/csrf")
-                scenario = browser.call(
-                    "POST", "/api/scenarios", {"title": "bench", "document": DOCUMENT}
-                )
-                run = browser.call(
-                    "POST",
-                    "/api/runs",
-                    {"scenario": scenario["id"], "duration_s": 3600, "speed": 10},
-                )
-                delays, effects = asyncio.run(
-                    measure(base, browser, run["id"], clients, args.seconds)
-                )
-                browser.call("DELETE", f"/api/scenarios/{scenario['id']}")
-                results[str(clients)] = {
-                    "frames_received": len(delays),
-                    "frame_p50_ms": round(quantile(delays, 50), 2),
-                    "frame_p99_ms": round(quantile(delays, 99), 2),
-                    "controls": len(effects),
-                    "control_effect_p50_ms": round(quantile(effects, 50), 1),
-                    "control_effect_p99_ms": round(quantile(effects, 99), 1),
-                }
-        finally:
-            for process in reversed(processes):
-                stop_process(process)
+    with Stack(workers=1) as stack:
+        floor = redis_floor(stack.redis_url)
+        for clients in args.clients:
+            browser = Browser(stack.base)
+            scenario = browser.create_scenario()
+            run = browser.call(
+                "POST", "/api/runs", {"scenario": scenario["id"], "duration_s": 3600, "speed": 10}
+            )
+            delays, effects = asyncio.run(
+                measure(stack.base, browser, run["id"], clients, args.seconds)
+            )
+            browser.call("DELETE", f"/api/scenarios/{scenario['id']}")
+            results[str(clients)] = {
+                "frames_received": len(delays),
+                "frame_p50_ms": round(quantile(delays, 50), 2),
+                "frame_p99_ms": round(quantile(delays, 99), 2),
+                "controls": len(effects),
+                "control_effect_p50_ms": round(quantile(effects, 50), 1),
+                "control_effect_p99_ms": round(quantile(effects, 99), 1),
+            }
     floor_p99 = quantile(floor, 99)
     for clients, r in results.items():
         print(

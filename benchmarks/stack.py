@@ -1,0 +1,110 @@
+"""The app as the benchmarks run it: Redis (unless REDIS_URL is set), daphne and Celery
+workers as separate processes, on a temporary SQLite database (or DATABASE_URL), and an
+anonymous browser session that talks to the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.dev import start_redis  # noqa: E402
+from tests.processes import free_port, stop_process  # noqa: E402
+
+STAGE_3 = json.loads((ROOT / "examples" / "03-load-balancer.json").read_text())
+
+
+class Stack:
+    """`with Stack(workers=2) as stack:` … `stack.base` is the app's URL."""
+
+    def __init__(self, *, workers: int = 1, concurrency: int = 1, **env: str) -> None:
+        self.workers = workers
+        self.concurrency = concurrency
+        self.extra_env = env
+        self.processes: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Stack:
+        self.tmp = tempfile.TemporaryDirectory(prefix="scalelab-bench-")
+        tmp = Path(self.tmp.name)
+        env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "sandbox.settings"}
+        env.update({"LOG_LEVEL": "WARNING", **self.extra_env})
+        env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+        if not env.get("REDIS_URL"):
+            port = free_port()
+            self.processes.append(start_redis(tmp / "redis", port))
+            env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+        env["CELERY_TASK_DEFAULT_QUEUE"] = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+        self.redis_url = env["REDIS_URL"]
+        python = sys.executable
+        subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        web = free_port()
+        self.base = f"http://127.0.0.1:{web}"
+        self.log = tmp / "stack.log"
+        log = self.log.open("wb")
+        commands = [[python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(web)]]
+        commands[0].append("sandbox.asgi:application")
+        for i in range(self.workers):
+            pool = (
+                ["--pool=solo"] if self.concurrency == 1 else [f"--concurrency={self.concurrency}"]
+            )
+            commands.append(
+                [python, "-m", "celery", "-A", "sandbox", "worker", *pool, "-n", f"w{i}@%h"]
+                + ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
+            )
+        for command in commands:
+            self.processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+            )
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=3) as response:
+                    body = json.loads(response.read())
+                    if len(body["checks"]["celery"]["workers"]) >= min(self.workers, 1):
+                        time.sleep(1.0)  # let every worker finish starting
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"the stack did not become ready; see {self.log}")
+
+    def __exit__(self, *exc: object) -> None:
+        for process in reversed(self.processes):
+            stop_process(process)
+        self.tmp.cleanup()
+
+
+class Browser:
+    """An anonymous browser session talking to the API, keeping its cookies."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.call("GET", "/api/auth/csrf")
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        headers = {"Content-Type": "application/json", "Host": "localhost"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data, headers, method=method)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            for value in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+            return json.loads(response.read() or b"{}")
+
+    def create_scenario(self, document: dict = STAGE_3) -> dict:
+        return self.call("POST", "/api/scenarios", {"title": "bench", "document": document})
