@@ -69,10 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--tick", type=float, help="tick length in seconds (default: the file's)")
     r.add_argument(
         "--inject",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="ACTION:TARGET@T",
-        help="failure to inject, e.g. kill:db@60, slow:web=5@30, cut:web->db@10",
+        help="failures to inject, e.g. kill:db@60 slow:web=5@30 cut:web->db@10 (repeatable)",
     )
     r.add_argument("--frames", metavar="OUT.jsonl", help="write every frame as a JSON line")
     sub.add_parser("schema", help="print the JSON Schema of the scenario format")

@@ -41,6 +41,7 @@ class Routes:
     edge: np.ndarray  # index into Compiled.edge_ids, or -1 for a group endpoint route
     level_bounds: list[tuple[int, int]]
     dst_key: np.ndarray  # cls * N + dst, for accumulating arrivals
+    regular: np.ndarray  # from a round-robin or weighted balancer: interleaved, not random
 
     def __len__(self) -> int:
         return len(self.src)
@@ -396,6 +397,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         edge=np.array([r[8] for r in rows], dtype=np.int64),
         level_bounds=_route_bounds(level[src] if len(rows) else np.zeros(0, int), level_bounds),
         dst_key=np.array([r[2] * n + index[r[1]] for r in rows], dtype=np.int64),
+        regular=np.array([_interleaves(nodes[r[0]]) for r in rows], dtype=bool),
     )
 
     groups_n = len(members)
@@ -470,6 +472,11 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         rate_per_user=rate,
         users_node=next((index[nid] for nid in order if nodes[nid].kind == "users"), -1),
     )
+
+
+def _interleaves(node) -> bool:
+    """A balancer that takes its targets in turn rather than at random."""
+    return node.kind == "load_balancer" and node.params.algorithm in ("round_robin", "weighted")
 
 
 def _instances(node) -> float:

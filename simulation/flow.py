@@ -25,7 +25,7 @@ from simulation.compile import (
     compile_scenario,
 )
 from simulation.queueing import RHO_MAX, ErlangTable, normal_cdf, sojourn_quantiles
-from simulation.scenario import Change, Scenario
+from simulation.scenario import NODE_KINDS, Change, Scenario
 from simulation.shapes import shape_factor
 
 DOWN, QUEUE_FULL, TIMEOUT, CONN_LIMIT, NO_PRIMARY, NO_ROUTE = range(6)
@@ -33,12 +33,7 @@ REASONS = 6
 QUANTILES = (0.5, 0.95, 0.99)
 _T_GRID = frames.TIME_GRID_S  # simulation.des imports the grid from here
 _LOG_T = np.log(_T_GRID)
-_KIND_CODES = {
-    k: i
-    for i, k in enumerate(
-        ("users", "dns", "cdn", "load_balancer", "server", "cache", "database", "replica")
-    )
-}
+_KIND_CODES = {kind: i for i, kind in enumerate(NODE_KINDS)}
 
 
 class FlowEngine:
@@ -52,8 +47,14 @@ class FlowEngine:
         on_frame: Callable[[frames.Frame], None] | None = None,
         node_percentiles: bool = True,
         tick_s: float | None = None,
+        queue_model: str = "mmc",
     ) -> None:
+        if queue_model not in ("mmc", "ggc"):
+            raise ValueError("queue_model: must be 'mmc' or 'ggc'")
         self.scenario = scenario
+        # "mmc": every station is M/M/c with the mean service time. "ggc": the Allen-Cunneen
+        # correction (Ca^2 + Cs^2) / 2 for the class mix and for round-robin interleaving.
+        self.queue_model = queue_model
         # The flow engine draws nothing at random: the same scenario gives the same frames.
         # The seed is kept so that a run records it (the discrete-event engine samples).
         self.seed = scenario.seed if seed is None else seed
@@ -83,6 +84,7 @@ class FlowEngine:
         self.edge_cut = np.zeros(len(m.edge_ids), dtype=bool)
         self._cut_at = np.full(max(len(m.edge_ids), 1), -np.inf)
         self._awaiting_detection: set[tuple[int, int]] = set()
+        self._detect_until = np.inf  # next time a health check changes the routing
         self.role = np.where(m.group >= 0, REPLICA, -1)
         self.primary = m.group_primary.copy()
         self.role[self.primary[self.primary >= 0]] = PRIMARY
@@ -118,10 +120,9 @@ class FlowEngine:
             else m.service_s.mean(axis=0)
         )
         self.mix_rate = 1.0 / np.maximum(self.mix_service, 1e-12)
+        self.last = None  # the previous tick's arrays, in this model's node order
         if previous is None:
             self.occupancy = self._steady_occupancy(self._initial_cache_rate())
-            self._routing_dirty = True
-            self.last = None
         else:
             self._restore(previous)
         self._routing_dirty = True
@@ -332,7 +333,7 @@ class FlowEngine:
         n = m.n
         r = m.routes
         dt = self.dt
-        if self._routing_dirty or self.t >= getattr(self, "_detect_until", np.inf):
+        if self._routing_dirty or self.t >= self._detect_until:
             self._route_fractions()
         if self._capacity_dirty:
             self._capacity()
@@ -561,6 +562,8 @@ class FlowEngine:
         theta = np.maximum(finite_mu * (1 - np.minimum(rho, RHO_MAX)), 1e-12)
         bsum = res["backlog"].sum(axis=0)
         target = np.where(byp, 0.0, ssum * wait_prob / theta)  # stationary Lq, Erlang C
+        if self.queue_model == "ggc":
+            target = target * self._variability(res, service, ssum, rho)
         # A finite waiting room (queue or connection limit, timeout) also bounds the
         # stationary queue: it never exceeds the room the fluid backlog leaves.
         room = np.maximum(res["waiting_room"] - bsum, 0.0)
@@ -611,6 +614,39 @@ class FlowEngine:
             res["node_quantiles_s"] = None
         self._end_to_end(res, mean, var, delay + extra)
 
+    def _variability(
+        self, res: dict, service: np.ndarray, ssum: np.ndarray, rho: np.ndarray
+    ) -> np.ndarray:
+        """Allen-Cunneen factor (Ca^2 + Cs^2) / 2 per node (1 for Poisson and exponential),
+        with Kraemer and Langenbach-Belz's reduction when arrivals are more regular.
+
+        Cs^2 of the mixture of the classes' exponential service times; Ca^2 of the arrivals:
+        a round-robin or weighted balancer hands a target every k-th request (Erlang-k gaps,
+        Ca^2 = its share 1/k), anything else is taken as Poisson; flows mix by rate.
+        """
+        m = self.model
+        n = m.n
+        served = res["served"]
+        safe = np.maximum(ssum, 1e-300)
+        first = (served * service).sum(axis=0) / safe
+        second = (served * 2 * service**2).sum(axis=0) / safe
+        timed = (ssum > 0) & (first > 1e-12)  # users, DNS and CDN take no service time
+        cs2 = np.where(timed, second / np.maximum(first, 1e-12) ** 2 - 1, 1.0)
+        r = m.routes
+        flow = res["route_flow"]
+        ca2_route = np.where(r.regular, self.frac, 1.0)
+        inflow = np.bincount(r.dst, flow, minlength=n)
+        mixed = np.bincount(r.dst, flow * ca2_route, minlength=n)
+        ca2 = np.where(inflow > 0, mixed / np.maximum(inflow, 1e-300), 1.0)
+        # Kraemer and Langenbach-Belz: regular arrivals collide even less at low load.
+        rho = np.clip(rho, 1e-6, 1.0)
+        klb = np.where(
+            ca2 < 1,
+            np.exp(-2 * (1 - rho) * (1 - ca2) ** 2 / (3 * rho * np.maximum(ca2 + cs2, 1e-12))),
+            1.0,
+        )
+        return (ca2 + cs2) / 2 * klb
+
     def _end_to_end(self, res: dict, mean: np.ndarray, var: np.ndarray, fixed: np.ndarray) -> None:
         """Response time from the users to completion: mean, variance and fixed part are
         carried along the routes; each (class, kind where it completes) is then a shifted
@@ -649,22 +685,23 @@ class FlowEngine:
         td = md + fixed
         comp = res["completions"]
         # One component per (class, node kind): hits and misses keep their own shapes.
-        key = (np.arange(K)[:, None] * 8 + self.kind_code[None, :]).ravel()
-        w = np.bincount(key, comp.ravel(), minlength=K * 8)
+        kinds = len(NODE_KINDS)
+        key = (np.arange(K)[:, None] * kinds + self.kind_code[None, :]).ravel()
+        w = np.bincount(key, comp.ravel(), minlength=K * kinds)
         norm = 1.0 / np.maximum(w, 1e-300)
-        e1 = np.bincount(key, (comp * t1).ravel(), minlength=K * 8) * norm
-        e2 = np.bincount(key, (comp * t2).ravel(), minlength=K * 8) * norm
-        ed = np.minimum(np.bincount(key, (comp * td).ravel(), minlength=K * 8) * norm, e1)
+        e1 = np.bincount(key, (comp * t1).ravel(), minlength=K * kinds) * norm
+        e2 = np.bincount(key, (comp * t2).ravel(), minlength=K * kinds) * norm
+        ed = np.minimum(np.bincount(key, (comp * td).ravel(), minlength=K * kinds) * norm, e1)
         x_mean = np.maximum(e1 - ed, 1e-12)
         x_var = np.maximum(e2 - e1**2, 1e-30)
         spread = np.maximum(np.sqrt(x_var / (9 * x_mean**2)), 1e-9)  # sqrt(1/(9k)), shape k
         scaled = np.maximum(_T_GRID[None, :] - ed[:, None], 0.0) / x_mean[:, None]
         z = (np.cbrt(scaled) - (1 - spread[:, None] ** 2)) / spread[:, None]
         cdf = np.where(scaled > 0, normal_cdf(z), 0.0)
-        weighted = (w[:, None] * cdf).reshape(K, 8, -1).sum(axis=1)
-        per_class_w = w.reshape(K, 8).sum(axis=1)
+        weighted = (w[:, None] * cdf).reshape(K, kinds, -1).sum(axis=1)
+        per_class_w = w.reshape(K, kinds).sum(axis=1)
         res["class_mean_s"] = np.where(
-            per_class_w > 0, (w * e1).reshape(K, 8).sum(1) / np.maximum(per_class_w, 1e-300), 0
+            per_class_w > 0, (w * e1).reshape(K, kinds).sum(1) / np.maximum(per_class_w, 1e-300), 0
         )
         res["class_cdf"] = weighted / np.maximum(per_class_w, 1e-300)[:, None]
         res["class_weight"] = per_class_w

@@ -170,3 +170,12 @@ def test_module_entry_point_rejects_garbage_without_traceback(tmp_path):
     assert done.returncode == 1
     assert "not valid JSON" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_several_injections_after_one_flag(capsys):
+    code, out, _ = run(capsys, "run", STAGE3, "--duration", "30",
+                       "--inject", "kill:web-1@5", "cut:web-2->db@10")  # fmt: skip
+    assert code == 0
+    errors = json.loads(out)["system"]["errors"]
+    assert errors["node down at web-1"] > 0
+    assert errors["link cut web-2->db"] > 0

@@ -214,3 +214,65 @@ def test_end_to_end_percentiles_of_one_station_are_close_to_exact():
     for key, q in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
         exact = -math.log(1 - q) / (100 - lam) * 1000
         assert frame["system"][key] == pytest.approx(exact, rel=0.02)
+
+
+def test_ggc_model_keeps_exponential_poisson_stations_exact():
+    lam, s = 70.0, 0.010
+    scenario = build(
+        [{"id": "users", "kind": "users"}, server("web", concurrency=1)],
+        [("users", "web")],
+        users=int(lam), requests_per_user_per_s=1.0, mix=STATIC_ONLY,
+    )  # fmt: skip
+    engine = FlowEngine(scenario, queue_model="ggc")
+    engine.step()
+    i = node(engine, "web")
+    assert engine.last["node_mean_s"][i] == pytest.approx(1 / (1 / s - lam), rel=REL)
+
+
+def test_ggc_model_scales_the_wait_by_the_service_variability_of_the_class_mix():
+    mix = {"static": 0.5, "read": 0.5, "write": 0.0}
+    scenario = build(
+        [{"id": "users", "kind": "users"}, server("web", static_ms=1.0, read_ms=20.0)],
+        [("users", "web")],
+        users=100, requests_per_user_per_s=1.0, mix=mix,
+    )  # fmt: skip
+    plain = FlowEngine(scenario)
+    ggc = FlowEngine(scenario, queue_model="ggc")
+    plain.step()
+    ggc.step()
+    i = node(plain, "web")
+    means = plain.model.service_s[:2, i]  # static, and read with the local data work
+    cs2 = (0.5 * 2 * means**2).sum() / (0.5 * means).sum() ** 2 - 1
+    assert ggc.last["wait_s"][i] == pytest.approx(plain.last["wait_s"][i] * (1 + cs2) / 2, rel=REL)
+
+
+def test_ggc_model_shortens_waits_behind_a_round_robin_balancer():
+    def wait(algorithm):
+        scenario = build(
+            [
+                {"id": "users", "kind": "users"},
+                {"id": "lb", "kind": "load_balancer", "params": {"algorithm": algorithm}},
+                server("web-1"),
+                server("web-2"),
+            ],
+            [("users", "lb"), ("lb", "web-1"), ("lb", "web-2")],
+            users=300, requests_per_user_per_s=1.0, mix=STATIC_ONLY,
+        )  # fmt: skip
+        engine = FlowEngine(scenario, queue_model="ggc")
+        engine.step()
+        return engine.last["wait_s"][node(engine, "web-1")]
+
+    assert wait("round_robin") < 0.75 * wait("random")
+
+
+def test_large_server_pools_use_an_equally_exact_fast_erlang_c():
+    from simulation.queueing import ErlangTable
+
+    table = ErlangTable()
+    servers = np.array([401, 1_000, 960_000])
+    rows = table.rows_for(servers)
+    for rho in (0.8, 0.9, 0.95, 0.99):
+        got = table.erlang_c(rows[:2], servers[:2], np.full(2, rho))
+        want = np.array([erlang_c(int(c), rho * c) for c in servers[:2]])
+        assert got == pytest.approx(want, rel=1e-4)
+    assert 0 < table.erlang_c(rows[2:], servers[2:], np.array([0.99]))[0] < 1

@@ -1,5 +1,8 @@
 """The discrete-event engine reproduces M/M/1, M/M/c (Erlang C) and a Jackson network with a
-probabilistic split: each closed form lies inside the engine's 95 % confidence interval."""
+probabilistic split: each closed form lies inside the engine's 95 % confidence interval.
+
+Where a test checks several metrics at once, the per-metric level is raised (Bonferroni) so
+that the test as a whole keeps 95 %: a fixed seed must not be what makes it pass."""
 
 import pytest
 from conftest import build
@@ -20,10 +23,11 @@ def sojourn(c, rate, s):
     return mmc_mean_wait(c, rate, s) + s
 
 
-def estimates(scenario, seconds, seed=7):
+def estimates(scenario, seconds, checks=1, seed=7):
     engine = DesEngine(scenario, seed, node_percentiles=False)
     engine.run_until(seconds)
-    return steady_state(engine.history, engine.model.ids)["estimates"]
+    level = 1 - 0.05 / checks
+    return steady_state(engine.history, engine.model.ids, confidence=level)["estimates"]
 
 
 def test_mm1_mean_response_and_utilisation_inside_confidence_interval():
@@ -34,7 +38,7 @@ def test_mm1_mean_response_and_utilisation_inside_confidence_interval():
         users=int(lam),
         mix=STATIC_ONLY,
     )
-    est = estimates(scenario, 1500)
+    est = estimates(scenario, 1500, checks=2)
     c = 1
     assert est["system.mean_ms"].contains(1000 * sojourn(1, lam, s))
     assert est["nodes.web.utilization"].contains(lam * s / c)
@@ -52,7 +56,7 @@ def test_mmc_mean_response_inside_confidence_interval(size, instances, lam):
         users=int(lam),
         mix=STATIC_ONLY,
     )
-    est = estimates(scenario, 400)
+    est = estimates(scenario, 400, checks=2)
     c = {"m5.xlarge": 4, "m5.large": 2}[size] * instances
     assert est["nodes.web.mean_ms"].contains(1000 * sojourn(c, lam, s))
     assert est["nodes.web.utilization"].contains(lam * s / c)
@@ -87,7 +91,7 @@ def test_jackson_network_with_weighted_random_split_inside_confidence_intervals(
         users=int(lam),
         mix=READ_ONLY,
     )
-    est = estimates(scenario, 300)
+    est = estimates(scenario, 300, checks=6)
     expected = {
         "lb": sojourn(1, lam, 1 / lb_rate),
         "web-1": sojourn(2, 0.3 * lam, 0.008),

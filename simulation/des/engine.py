@@ -8,6 +8,7 @@ balancers choose real targets, replicas apply a real replication stream.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections import OrderedDict, deque
@@ -22,6 +23,7 @@ from simulation.compile import (
     READ,
     REPLICA,
     ROLE_DATA_READ,
+    ROLE_DATA_WRITE,
     ROLE_FORWARD,
     STATIC,
     WRITE,
@@ -29,6 +31,8 @@ from simulation.compile import (
     K,
     compile_scenario,
 )
+from simulation.des.cache import cache_get
+from simulation.des.fast import FastPath
 from simulation.flow import _T_GRID, QUANTILES
 from simulation.popularity import zipf_buckets
 from simulation.scenario import Change, Scenario
@@ -51,6 +55,15 @@ def _draws(make: Callable[[int], np.ndarray]) -> Callable[[], float]:
             yield from make(_BLOCK).tolist()
 
     return blocks().__next__
+
+
+def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """np.quantile's default (linear) for a few quantiles, without its per-call overhead."""
+    x = np.sort(values)
+    pos = np.asarray(qs) * (len(x) - 1)
+    low = np.floor(pos).astype(np.int64)
+    high = np.minimum(low + 1, len(x) - 1)
+    return x[low] + (x[high] - x[low]) * (pos - low)
 
 
 class ZipfKeys:
@@ -82,13 +95,14 @@ class DesEngine:
         tick_s: float | None = None,
         warm_caches: bool = True,
         keep_latencies: bool = False,
+        fast: bool = True,
     ) -> None:
         self.scenario = scenario
         self.keep_latencies = keep_latencies
         self.latencies: list[tuple[np.ndarray, np.ndarray]] = []
         self.seed = scenario.seed if seed is None else seed
-        streams = np.random.SeedSequence(self.seed).spawn(5)
-        self.rng_arrivals, self.rng_keys, rng_service, rng_route, self.rng_misc = (
+        streams = np.random.SeedSequence(self.seed).spawn(6)
+        self.rng_arrivals, self.rng_keys, rng_service, rng_route, self.rng_misc, rng_fast = (
             np.random.default_rng(s) for s in streams
         )
         self._exp = _draws(rng_service.standard_exponential)
@@ -110,10 +124,14 @@ class DesEngine:
         self.data_keys = ZipfKeys(wl.keys.keys, wl.keys.zipf_exponent)
         self.static_keys = ZipfKeys(wl.static_catalogue.objects, wl.static_catalogue.zipf_exponent)
         self._build(m)
+        # Keys matter to caches, CDNs and replicas only; without them none are drawn.
+        self.uses_keys = bool(len(m.cache_nodes)) or bool((m.group >= 0).sum() > 1)
         if warm_caches and len(m.cache_nodes):
             self._warm_caches()
         self._refresh()
         self._reset_counters()
+        self.fast = FastPath(self, rng_fast) if fast and MODE_LEAST not in self.rt_mode else None
+        self._fast_counts: FastPath | None = None
 
     # --- building ------------------------------------------------------------------------------
 
@@ -156,9 +174,23 @@ class DesEngine:
                 self.cdn_pos[int(c)] = p
         self.caches: list[OrderedDict] = [OrderedDict() for _ in m.cache_nodes]
         self.cache_cap = [int(max(c, 0)) for c in m.cache_capacity]
-        self.cache_lru = [int(p) != 1 for p in m.cache_policy]  # LFU runs as LRU here
+        # LFU runs as LRU here. A cache that holds every key never evicts, so its order
+        # does not matter and LRU skips the reordering.
+        wl = self.scenario.workload
+        universe = [wl.static_catalogue.objects if cdn else wl.keys.keys for cdn in m.cache_is_cdn]
+        self.cache_lru = [
+            int(p) != 1 and cap < keys
+            for p, cap, keys in zip(m.cache_policy, m.cache_capacity, universe, strict=True)
+        ]
         self.cache_ttl = m.cache_ttl_s.tolist()
         self.data_cache_pos = [p for p, cdn in enumerate(m.cache_is_cdn) if not cdn]
+        # Cache-aside: the server that sends a write deletes the key from the caches first;
+        # deletions wait per key until the cache reaches their time (the fast path registers
+        # a tick's deletions before its caches run).
+        self.invalid: list[dict[int, list[float]]] = [{} for _ in m.cache_nodes]
+        sends_writes = np.zeros(n, dtype=bool)
+        sends_writes[m.routes.src[m.routes.role == ROLE_DATA_WRITE]] = True
+        self.invalidates = (sends_writes & bool(self.data_cache_pos)).tolist()
         # Replication: per replica a FIFO of apply workers and the writes not yet visible.
         self.apply_s = np.zeros(n)
         workers: dict[int, int] = {}
@@ -169,7 +201,8 @@ class DesEngine:
                 self.apply_s[i] = write_s
         self.workers = {i: [0.0] * w for i, w in workers.items()}
         self.pending: dict[int, deque] = {i: deque() for i in workers}
-        self.last_written: dict[int, dict[int, float]] = {i: {} for i in workers}
+        # Per replica and key, the (commit, visible) windows of writes not yet applied.
+        self.last_written: dict[int, dict[int, deque]] = {i: {} for i in workers}
         self.lag = np.zeros(n)
         rr = m.routes
         self.route_rows = [[int(x) for x in np.flatnonzero(m.group_key == g)] for g in range(K * n)]
@@ -283,10 +316,19 @@ class DesEngine:
         groups = self.primary_dead_since + m.failover_s if len(self.primary) else np.zeros(0)
         timers += [x for x in groups if np.isfinite(x)]
         self._timer = min([x for x in timers if x > now + 1e-12], default=np.inf)
-        reps: dict[int, list[int]] = {}
+        # Per database group, its live replicas: (node, synchronous, base lag, apply time).
+        reps: dict[int, list[tuple]] = {}
         for i in np.flatnonzero((m.group >= 0) & (self.role == REPLICA) & (self.alive > 0)):
-            reps.setdefault(int(m.group[i]), []).append(int(i))
+            reps.setdefault(int(m.group[i]), []).append(
+                (
+                    int(i),
+                    bool(m.sync_replication[i]),
+                    float(m.base_lag_s[i]),
+                    float(self.apply_s[i] * self.slow[i]),
+                )
+            )
         self.replicas = reps
+        self.group_of = m.group.tolist()
         modes, targets, cums, weights = [], [], [], []
         for g, rows in enumerate(self.route_rows):
             rows_w = [(row, float(w[row])) for row in rows if w[row] > 0]
@@ -356,6 +398,7 @@ class DesEngine:
 
     def apply(self, change: Change) -> None:
         """Apply a failure or live change at the current simulated time."""
+        self._leave_fast_path()
         m = self.model
         action = change.action
         if action == "kill":
@@ -409,6 +452,27 @@ class DesEngine:
                 "(use the flow engine for live design changes)"
             )
         self._refresh()
+
+    def _leave_fast_path(self) -> None:
+        if self.fast is not None:
+            self.fast.hand_over(self.t)
+            self._fast_counts = self.fast  # still holds what it computed for later ticks
+            self.fast = None
+
+    def _new_request(self, k: int, key: int, born: float) -> int:
+        if self.free:
+            rid = self.free.pop()
+            self.r_cls[rid] = k
+            self.r_key[rid] = key
+            self.r_born[rid] = born
+            return rid
+        self.r_cls.append(k)
+        self.r_key.append(key)
+        self.r_born.append(born)
+        self.r_arr.append(0.0)
+        self.r_node.append(0)
+        self.r_dead.append(False)
+        return len(self.r_cls) - 1
 
     def _node(self, target: str) -> int:
         try:
@@ -551,6 +615,9 @@ class DesEngine:
         self.soj: list[list[float]] = [[] for _ in range(n)]
         self.lat: list[list[float]] = [[] for _ in range(K)]
         self.born: list[list[float]] = [[] for _ in range(K)]
+        self.soj_parts: list[list[np.ndarray]] = [[] for _ in range(n)]
+        self.lat_parts: list[list[np.ndarray]] = [[] for _ in range(K)]
+        self.born_parts: list[list[np.ndarray]] = [[] for _ in range(K)]
         self.hits = [0] * len(self.caches)
         self.lookups = [0] * len(self.caches)
         self.stale_tick = [0] * n
@@ -558,7 +625,7 @@ class DesEngine:
         self.q_area = [0.0] * n
         self.q_last = [self.t] * n
 
-    def _generate_arrivals(self, t0: float, t1: float) -> None:
+    def _generate_arrivals(self, t0: float, t1: float) -> tuple[np.ndarray, ...]:
         m = self.model
         rate = self.users * shape_factor(self.scenario.workload.shape, t0) * m.rate_per_user
         total = float(rate.sum())
@@ -569,14 +636,12 @@ class DesEngine:
         )
         cls = np.minimum(cls, K - 1)
         keys = np.zeros(count, dtype=np.int64)
-        static = cls == STATIC
-        keys[static] = self.static_keys.sample(self.rng_keys, int(static.sum()))
-        keys[~static] = self.data_keys.sample(self.rng_keys, int((~static).sum()))
-        self.arrivals_t = times.tolist()
-        self.arrivals_cls = cls.tolist()
-        self.arrivals_key = keys.tolist()
-        self.next_arrival = 0
+        if self.uses_keys:
+            static = cls == STATIC
+            keys[static] = self.static_keys.sample(self.rng_keys, int(static.sum()))
+            keys[~static] = self.data_keys.sample(self.rng_keys, int((~static).sum()))
         self.offered_count = np.bincount(cls, minlength=K).tolist()
+        return times, cls, keys
 
     def step(self) -> frames.Frame:
         """Simulate one tick; returns its frame, also handed to the callback."""
@@ -597,9 +662,19 @@ class DesEngine:
         t0 = self.t
         t1 = t0 + self.dt
         self._reset_counters()
+        changes = self._pending and self._pending[0].at_s < t1 - 1e-9
+        if self.fast is not None and not changes and self._timer >= t1:
+            self.fast.tick(t0, t1, *self._generate_arrivals(t0, t1))
+            self.t = t1
+            return self._result(t0)
         while self._pending and self._pending[0].at_s <= t0 + 1e-9:
             self.apply(self._pending.pop(0))
-        self._generate_arrivals(t0, t1)
+        self._leave_fast_path()
+        times, cls, keys = self._generate_arrivals(t0, t1)
+        self.arrivals_t = times.tolist()
+        self.arrivals_cls = cls.tolist()
+        self.arrivals_key = keys.tolist()
+        self.next_arrival = 0
         while True:
             nxt = min(self._timer, self._pending[0].at_s if self._pending else np.inf)
             if nxt >= t1:
@@ -613,6 +688,8 @@ class DesEngine:
                 self._pending_restart = False
                 self._start_waiting()
         self._run(t1)
+        if self._fast_counts is not None:
+            self._fast_counts.release(t0, t1)
         self.t = t1
         for i in range(self.n):
             self._queue_area(i)
@@ -669,6 +746,9 @@ class DesEngine:
             self.cache_ttl,
         )
         hits, lookups = self.hits, self.lookups
+        invalid = self.invalid
+        invalidates = self.invalidates
+        invalidate = self.invalidate
         a_t, a_cls, a_key = self.arrivals_t, self.arrivals_cls, self.arrivals_key
         na = len(a_t)
         ai = self.next_arrival
@@ -694,20 +774,10 @@ class DesEngine:
             free.append(rid)
 
         def lookup(p: int, key: int, t: float) -> bool:
-            cache = caches[p]
             lookups[p] += 1
-            ins = cache.get(key)
-            if ins is not None and t - ins <= cache_ttl[p]:
-                hits[p] += 1
-                if cache_lru[p]:
-                    cache.move_to_end(key)
-                return True
-            if ins is not None:
-                del cache[key]
-            cache[key] = t
-            if len(cache) > cache_cap[p]:
-                cache.popitem(last=False)
-            return False
+            hit = cache_get(caches[p], invalid[p], key, t, cache_ttl[p], cache_cap[p], cache_lru[p])
+            hits[p] += hit
+            return hit
 
         def forward(rid: int, k: int, j: int, t: float) -> None:
             """Send rid (class k) on from node j at time t along one of j's routes."""
@@ -848,6 +918,8 @@ class DesEngine:
             elif not forwards[k * n + j]:
                 done(rid, k, j, t + dl)
                 return
+            elif k == WRITE and invalidates[j]:
+                invalidate(r_key[rid], t)
             if dl > 0:
                 r_arr[rid] = -1.0
                 push(heap, (t + dl, (rid << 1) | 1))
@@ -897,29 +969,44 @@ class DesEngine:
     # --- data: commits, replication, stale reads -----------------------------------------------
 
     def _commit(self, key: int, j: int, t: float) -> float:
-        """A write commits at primary j: caches drop the key, replicas receive it. Returns the
-        time the client is answered (later with synchronous replicas)."""
-        for p in self.data_cache_pos:
-            self.caches[p].pop(key, None)
-        m = self.model
-        g = m.group[j]
+        """A write commits at primary j: replicas receive it. Returns the time the client is
+        answered (later with synchronous replicas)."""
         answer = t
-        for r in self.replicas.get(int(g), ()):
-            if m.sync_replication[r]:
-                answer = max(answer, t + float(m.base_lag_s[r]))
+        for r, sync, lag, apply_s in self.replicas.get(self.group_of[j], ()):
+            if sync:
+                answer = max(answer, t + lag)
                 continue
             workers = self.workers[r]
             start = max(t, workers[0])
-            heapq.heapreplace(workers, start + float(self.apply_s[r]) * float(self.slow[r]))
-            visible = start + float(m.base_lag_s[r])
+            heapq.heapreplace(workers, start + apply_s)
+            visible = start + lag
             self.pending[r].append(visible)
-            self.last_written[r][key] = visible
+            windows = self.last_written[r].get(key)
+            if windows is None:
+                self.last_written[r][key] = deque([(t, visible)])
+            else:
+                windows.append((t, visible))
             self.lag[r] = visible - t
         return answer
 
+    def invalidate(self, key: int, t: float) -> None:
+        for p in self.data_cache_pos:
+            times = self.invalid[p].setdefault(key, [])
+            if times and times[-1] > t:
+                bisect.insort(times, t)
+            else:
+                times.append(t)
+
     def _read_at_replica(self, key: int, j: int, t: float) -> None:
+        """A read at replica j is stale if a write of its key committed by t is not applied yet
+        (reads reach a replica in time order, so applied windows can be dropped)."""
         written = self.last_written.get(j)
-        if written is not None and written.get(key, -1.0) > t:
+        windows = written.get(key) if written is not None else None
+        if not windows:
+            return
+        while windows and windows[0][1] <= t:
+            windows.popleft()
+        if windows and windows[0][0] <= t:
             self.stale_tick[j] += 1
             self.stale_by_key[key] = self.stale_by_key.get(key, 0) + 1
 
@@ -943,14 +1030,26 @@ class DesEngine:
         for i, q in enumerate(self.queues):
             for rid in q:
                 backlog[self.r_cls[rid], i] += 1
+        if self.fast is not None:
+            backlog[STATIC] += self.fast.backlog  # the fast path keeps totals per node
+        soj = [
+            np.concatenate([np.asarray(s, dtype=float), *parts])
+            for s, parts in zip(self.soj, self.soj_parts, strict=True)
+        ]
+        lats = [
+            np.concatenate([np.asarray(x, dtype=float), *parts])
+            for x, parts in zip(self.lat, self.lat_parts, strict=True)
+        ]
         ssum = served.sum(axis=0)
-        node_mean = np.array([sum(s) / len(s) if s else 0.0 for s in self.soj])
+        node_count = np.array([len(s) for s in soj])
+        node_sum = np.array([s.sum() for s in soj])
+        node_mean = np.where(node_count > 0, node_sum / np.maximum(node_count, 1), 0.0)
         node_q = None
         if self.node_percentiles:
             node_q = np.zeros((len(QUANTILES), n))
-            for i, s in enumerate(self.soj):
-                if s:
-                    node_q[:, i] = np.quantile(np.asarray(s), QUANTILES)
+            for i, s in enumerate(soj):
+                if len(s):
+                    node_q[:, i] = _quantiles(s, QUANTILES)
         hit = np.array(
             [h / x if x else float("nan") for h, x in zip(self.hits, self.lookups, strict=True)]
         )
@@ -963,7 +1062,7 @@ class DesEngine:
         weight = np.zeros(K)
         all_lat = []
         for k in range(K):
-            x = np.sort(np.asarray(self.lat[k], dtype=float))
+            x = np.sort(lats[k])
             all_lat.append(x)
             if len(x):
                 class_cdf[k] = np.searchsorted(x, _T_GRID, "right") / len(x)
@@ -981,7 +1080,7 @@ class DesEngine:
                 "done": weight * dt,
                 "latency_sum": np.array([x.sum() for x in all_lat]),
                 "node_served": ssum * dt,
-                "node_sojourn_sum": node_mean * np.array([len(s) for s in self.soj]),
+                "node_sojourn_sum": node_sum,
                 "node_work": np.array(self.work),
                 "node_capacity": cap,
                 "queue_area": np.array(self.q_area),
@@ -992,12 +1091,11 @@ class DesEngine:
             }
         )
         if self.keep_latencies:
-            self.latencies.append(
-                (
-                    np.concatenate([np.asarray(x, float) for x in self.born]),
-                    np.concatenate([np.asarray(x, float) for x in self.lat]),
-                )
-            )
+            borns = [
+                np.concatenate([np.asarray(b, dtype=float), *parts])
+                for b, parts in zip(self.born, self.born_parts, strict=True)
+            ]
+            self.latencies.append((np.concatenate(borns), np.concatenate(lats)))
         self._saturation_events(util)
         return {
             "offered": offered,
@@ -1033,156 +1131,3 @@ class DesEngine:
                 f"{self.model.ids[i]} is no longer saturated ({util[i] * 100:.0f} % busy)"
             )
         self._saturated = now
-
-
-# --- runs with confidence intervals ------------------------------------------------------------
-
-
-def _series(history: list[dict], ids: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per-tick (value, weight) series of the metrics reported with confidence intervals."""
-    done = np.array([h["done"].sum() for h in history])
-    lat = np.array([h["latency_sum"].sum() for h in history])
-    offered = np.array([h["offered"] for h in history])
-    ones = np.ones(len(history))
-    out = {
-        "system.mean_ms": (np.where(done > 0, lat / np.maximum(done, 1) * 1000, 0.0), done),
-        "system.served_rps": (done, ones),
-        "system.goodput_rps": (np.array([h["goodput"] for h in history]), ones),
-        "system.error_rate": (
-            np.array([h["errors"] for h in history]) / np.maximum(offered, 1),
-            offered,
-        ),
-    }
-    served = np.array([h["node_served"] for h in history])
-    sojourn = np.array([h["node_sojourn_sum"] for h in history])
-    work = np.array([h["node_work"] for h in history])
-    cap = np.array([h["node_capacity"] for h in history])
-    for i, nid in enumerate(ids):
-        if served[:, i].sum() <= 0:
-            continue
-        s = served[:, i]
-        out[f"nodes.{nid}.mean_ms"] = (
-            np.where(s > 0, sojourn[:, i] / np.maximum(s, 1), 0) * 1e3,
-            s,
-        )
-        busy = np.where(cap[:, i] > 0, work[:, i] / np.maximum(cap[:, i], 1e-300), 0.0)
-        out[f"nodes.{nid}.utilization"] = (busy, ones)
-    return out
-
-
-def steady_state(history: list[dict], ids: list[str], batches: int = 20) -> dict:
-    """Batch-means estimates after MSER-5 warm-up deletion (on the system latency series)."""
-    from simulation.stats import batch_means, mser5
-
-    series = _series(history, ids)
-    warm = mser5(series["system.mean_ms"][0]) if history else 0
-    return {
-        "warmup_ticks": warm,
-        "estimates": {
-            name: batch_means(v[warm:], w[warm:], batches) for name, (v, w) in series.items()
-        },
-    }
-
-
-def _mean_tree(items: list):
-    """The element-wise mean of summaries with the same shape (missing numbers count as 0)."""
-    first = items[0]
-    if isinstance(first, dict):
-        keys = list(dict.fromkeys(k for it in items for k in it))
-        return {k: _mean_tree([it.get(k, 0.0) for it in items]) for k in keys}
-    if isinstance(first, bool) or not isinstance(first, int | float):
-        return first
-    values = [x for x in items if isinstance(x, int | float)]
-    return round(float(np.mean(values)), 6) if values else first
-
-
-def _confidence_block(estimates: dict, method: str, level: float, warmup_s: float) -> dict:
-    block: dict = {
-        "level": level,
-        "method": method,
-        "warmup_s": warmup_s,
-        "system": {},
-        "nodes": {},
-    }
-    for name, est in estimates.items():
-        parts = name.split(".")
-        value = {"mean": round(est.mean, 6), "half_width": round(est.half_width, 6)}
-        if parts[0] == "system":
-            block["system"][parts[1]] = value
-        else:
-            block["nodes"].setdefault(parts[1], {})[parts[2]] = value
-    return block
-
-
-def run_des(
-    scenario: Scenario,
-    duration_s: float | None = None,
-    *,
-    replications: int = 1,
-    seed: int | None = None,
-    tick_s: float | None = None,
-    on_frame: Callable[[frames.Frame], None] | None = None,
-    confidence: float = 0.95,
-) -> dict:
-    """Run the DES and summarise it with the flow engine's summary keys, plus a `confidence`
-    block: batch means over one run, or independent replications (seeds (seed, r)), each after
-    MSER-5 warm-up deletion. Frames of the first replication go to `on_frame`."""
-    from simulation.stats import replications as replication_ci
-
-    if replications < 1:
-        raise ValueError("replications must be at least 1")
-    duration = duration_s if duration_s is not None else scenario.run.duration_s
-    base = scenario.seed if seed is None else seed
-    summaries, steadies, engine = [], [], None
-    for r in range(replications):
-        engine = DesEngine(
-            scenario,
-            base if r == 0 else [base, r],
-            on_frame=on_frame if r == 0 else None,
-            tick_s=tick_s,
-        )
-        engine.run_until(duration)
-        summaries.append(engine.summary.result())
-        steadies.append(steady_state(engine.history, engine.model.ids))
-    summary = _mean_tree(summaries) if replications > 1 else summaries[0]
-    summary["events"] = summaries[0]["events"]
-    warmup_s = float(np.mean([s["warmup_ticks"] for s in steadies])) * engine.dt
-    if replications == 1:
-        block = _confidence_block(
-            steadies[0]["estimates"], "batch means (20 batches)", confidence, warmup_s
-        )
-    else:
-        names = steadies[0]["estimates"].keys()
-        estimates = {
-            name: replication_ci([s["estimates"][name].mean for s in steadies], confidence)
-            for name in names
-            if all(name in s["estimates"] for s in steadies)
-        }
-        block = _confidence_block(
-            estimates, f"independent replications ({replications})", confidence, warmup_s
-        )
-    return {
-        "scenario": scenario.name,
-        "engine": "des",
-        "seed": base,
-        "replications": replications,
-        "tick_s": engine.dt,
-        **summary,
-        "stale_reads_by_key": dict(sorted(engine.stale_by_key.items(), key=lambda kv: -kv[1])[:10]),
-        "confidence": block,
-    }
-
-
-def latency_by_arrival(
-    latencies: list[tuple[np.ndarray, np.ndarray]], tick_s: float, ticks: int
-) -> np.ndarray:
-    """Mean latency (ms) of the requests that arrived in each tick, from `keep_latencies`: the
-    latency a request arriving then experiences (NaN for a tick with no answered arrival)."""
-    if not latencies:
-        return np.full(ticks, np.nan)
-    born = np.concatenate([b for b, _ in latencies])
-    lat = np.concatenate([x for _, x in latencies])
-    tick = np.minimum((born / tick_s).astype(np.int64), ticks - 1)
-    count = np.bincount(tick, minlength=ticks)
-    total = np.bincount(tick, lat, minlength=ticks)
-    return np.where(count > 0, total / np.maximum(count, 1) * 1000, np.nan)
