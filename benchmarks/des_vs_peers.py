@@ -265,9 +265,7 @@ def run_simpy(net: Network, horizon: float, seed: int = 1) -> dict:
 
 def run_scalelab(scenario, horizon: float, seed: int = 1, tick_s: float = 10.0) -> dict:
     frames = []
-    engine = DesEngine(
-        scenario, seed, on_frame=frames.append, node_percentiles=True, tick_s=tick_s
-    )
+    engine = DesEngine(scenario, seed, on_frame=frames.append, node_percentiles=True, tick_s=tick_s)
     stations = ~compile_scenario(scenario).infinite
     start = time.perf_counter()
     engine.run_until(horizon)
