@@ -7,6 +7,9 @@ from ninja import NinjaAPI
 
 from sandbox.accounts.api import router as accounts_router
 from sandbox.accounts.services import AccountError
+from sandbox.exercises.api import router as exercises_router
+from sandbox.exercises.api import student_router, submissions_router
+from sandbox.exercises.services import SpecRejected
 from sandbox.runs.api import capacity_router, shared_runs_router
 from sandbox.runs.api import router as runs_router
 from sandbox.scenarios.api import router as scenarios_router
@@ -29,6 +32,18 @@ api.add_router("/shared", shared_router)
 api.add_router("/shared", shared_runs_router)
 api.add_router("/runs", runs_router)
 api.add_router("/capacity", capacity_router)
+api.add_router("/exercises", exercises_router)
+api.add_router("/x", student_router)
+api.add_router("/submissions", submissions_router)
+
+
+@api.exception_handler(SpecRejected)
+def spec_rejected(request: HttpRequest, exc: SpecRejected) -> HttpResponse:
+    detail = [
+        {"loc": ["body", "spec"], "path": f"spec.{i.path}" if i.path else "spec", "msg": i.message}
+        for i in exc.issues
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(DocumentRejected)

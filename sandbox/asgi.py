@@ -12,13 +12,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from sandbox.runs.routing import websocket_urlpatterns  # noqa: E402
+from sandbox.exercises.routing import websocket_urlpatterns as exercise_routes  # noqa: E402
+from sandbox.runs.routing import websocket_urlpatterns as run_routes  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter(run_routes + exercise_routes))
         ),
     }
 )

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sandbox.accounts",
     "sandbox.scenarios",
     "sandbox.runs",
+    "sandbox.exercises",
     "sandbox.health",
     "sandbox.web",
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("pipeline", index, name="pipeline"),
     re_path(r"^d/[^/]+$", index, name="design"),
     re_path(r"^s/[^/]+$", index, name="shared"),
+    re_path(r"^x/[^/]+$", index, name="exercise"),
     re_path(r"^account/reset/[^/]+/[^/]+$", index, name="password-reset"),
 ]
