@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_the_app_shows_every_frame_of_a_ping_run_a_real_worker_produced(
     page, celery_worker, tmp_path
 ):
-    page.goto("/")
-    expect(page.get_by_test_id("canvas")).to_be_visible()
+    page.goto("/pipeline")
+    expect(page.get_by_test_id("pipeline")).to_be_visible()
     expect(page.get_by_test_id("ws-status")).to_have_text("idle")
 
     page.get_by_test_id("ping-start").click()

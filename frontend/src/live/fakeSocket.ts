@@ -6,6 +6,8 @@ export class FakeSocket implements SocketLike {
   onmessage: ((event: MessageEvent) => void) | null = null;
   onclose: ((event: CloseEvent) => void) | null = null;
   closedWith: number | null = null;
+  /** What the client sent, parsed, oldest first. */
+  sent: unknown[] = [];
 
   constructor(readonly url: string) {}
 
@@ -13,11 +15,15 @@ export class FakeSocket implements SocketLike {
     this.closedWith = code;
   }
 
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+
   serverOpens(): void {
     this.onopen?.({} as Event);
   }
 
-  serverSends(message: ServerMessage): void {
+  serverSends(message: ServerMessage<unknown>): void {
     this.serverSendsRaw(JSON.stringify(message));
   }
 

@@ -7,12 +7,31 @@ export type WsStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed
 
 export interface RunSummary {
   id: string;
-  /** queued | running | finished | failed, passed on exactly as the server sends it. */
+  /** queued | running | paused | finished | failed | cancelled, exactly as the server sends it. */
   state: string;
   frames: number;
   /** Why a failed run failed; empty otherwise. */
   failure_reason?: string;
+  kind?: string;
+  scenario?: string | null;
+  engine?: string;
+  duration_s?: number;
+  speed?: number;
+  seed?: number;
+  /** Simulated seconds reached. */
+  sim_time?: number;
 }
+
+/** One line of a run's event log, in plain words, at simulated time `t`. */
+export interface RunEventLine {
+  t: number;
+  level: string;
+  node: string | null;
+  text: string;
+}
+
+/** A control's id as the sender gave it (echoed back in acks and errors). */
+export type ControlId = string | number;
 
 export interface PingFrame {
   seq: number;
@@ -23,10 +42,14 @@ export interface PingFrame {
   message: string;
 }
 
-export type ServerMessage =
-  | { type: 'run.state'; run: RunSummary; last_seq: number }
-  | { type: 'run.frame'; seq: number; frame: PingFrame }
-  | { type: 'error'; code: string; message: string };
+/** Messages from the server (docs/websocket-protocol.md); `F` is the frame's shape. */
+export type ServerMessage<F = PingFrame> =
+  | { type: 'run.state'; run: RunSummary; last_seq: number; role?: 'owner' | 'watcher' }
+  | { type: 'run.events'; events: RunEventLine[] }
+  | { type: 'run.frame'; seq: number; frame: F }
+  | { type: 'run.ack'; id: ControlId | null; action: string; t: number }
+  | { type: 'run.error'; id: ControlId | null; code: string; message: string }
+  | { type: 'error'; code: string; message: string; id?: ControlId };
 
 /** The part of the browser WebSocket this client uses. */
 export interface SocketLike {
@@ -34,21 +57,26 @@ export interface SocketLike {
   onmessage: ((event: MessageEvent) => void) | null;
   onclose: ((event: CloseEvent) => void) | null;
   close(code?: number, reason?: string): void;
+  send?(data: string): void;
 }
 
 export type SocketFactory = (url: string) => SocketLike;
 
-export interface RunSocketHandlers {
+export interface RunSocketHandlers<F = PingFrame> {
   onStatus?: (status: WsStatus) => void;
-  onState?: (run: RunSummary, lastSeq: number) => void;
-  onFrame?: (frame: PingFrame) => void;
+  onState?: (run: RunSummary, lastSeq: number, role: 'owner' | 'watcher' | null) => void;
+  onEvents?: (events: RunEventLine[]) => void;
+  onFrame?: (frame: F, seq: number) => void;
+  onAck?: (id: ControlId | null, action: string, t: number) => void;
+  /** A control was refused: by the worker (`run.error`) or by the connection (`error` with an id). */
+  onControlError?: (id: ControlId | null, message: string, code: string) => void;
   onError?: (message: string, code: string) => void;
 }
 
-export interface RunSocketOptions {
+export interface RunSocketOptions<F = PingFrame> {
   /** Absolute ws:// or wss:// URL of the run; `after` is added to it on every connect. */
   url: string;
-  handlers?: RunSocketHandlers;
+  handlers?: RunSocketHandlers<F>;
   factory?: SocketFactory;
   /** Frames up to this seq are already known; the first connect asks only for later ones. */
   after?: number;
@@ -59,7 +87,7 @@ export interface RunSocketOptions {
 }
 
 const NORMAL_CLOSURE = 1000;
-const TERMINAL_STATES = new Set(['finished', 'failed']);
+const TERMINAL_STATES = new Set(['finished', 'failed', 'cancelled']);
 
 /** Close codes 4000-4999 are the server's final word (4404: the run does not exist). */
 export function isFinalCloseCode(code: number): boolean {
@@ -88,9 +116,9 @@ export function runSocketUrl(wsPath: string, location: { protocol: string; host:
 
 const browserFactory: SocketFactory = (url) => new WebSocket(url);
 
-export class RunSocket {
+export class RunSocket<F = PingFrame> {
   private readonly url: string;
-  private readonly handlers: RunSocketHandlers;
+  private readonly handlers: RunSocketHandlers<F>;
   private readonly factory: SocketFactory;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
@@ -106,7 +134,7 @@ export class RunSocket {
   private seq: number;
   private currentStatus: WsStatus = 'idle';
 
-  constructor(options: RunSocketOptions) {
+  constructor(options: RunSocketOptions<F>) {
     this.url = options.url;
     this.handlers = options.handlers ?? {};
     this.factory = options.factory ?? browserFactory;
@@ -128,6 +156,20 @@ export class RunSocket {
   connect(): void {
     if (this.stopped || this.socket !== null || this.timer !== null) return;
     this.open();
+  }
+
+  /**
+   * Sends one message as JSON; false (and nothing sent) when the socket is not open, so the
+   * caller can say so instead of losing it.
+   */
+  send(message: unknown): boolean {
+    if (this.currentStatus !== 'open' || this.socket?.send === undefined) return false;
+    try {
+      this.socket.send(JSON.stringify(message));
+    } catch {
+      return false;
+    }
+    return true;
   }
 
   /** Closes the socket for good; no reconnect follows. */
@@ -163,9 +205,9 @@ export class RunSocket {
   }
 
   private receive(data: unknown): void {
-    let message: ServerMessage;
+    let message: ServerMessage<F>;
     try {
-      message = JSON.parse(String(data)) as ServerMessage;
+      message = JSON.parse(String(data)) as ServerMessage<F>;
     } catch {
       return;
     }
@@ -175,14 +217,27 @@ export class RunSocket {
         this.failures = 0;
         this.runState = message.run.state;
         this.finalSeq = TERMINAL_STATES.has(message.run.state) ? message.last_seq : null;
-        this.handlers.onState?.(message.run, message.last_seq);
+        this.handlers.onState?.(message.run, message.last_seq, message.role ?? null);
+        break;
+      case 'run.events':
+        this.handlers.onEvents?.(message.events);
         break;
       case 'run.frame':
         if (message.seq > this.seq) this.seq = message.seq;
-        this.handlers.onFrame?.(message.frame);
+        this.handlers.onFrame?.(message.frame, message.seq);
+        break;
+      case 'run.ack':
+        this.handlers.onAck?.(message.id, message.action, message.t);
+        break;
+      case 'run.error':
+        this.handlers.onControlError?.(message.id, message.message, message.code);
         break;
       case 'error':
-        this.handlers.onError?.(message.message, message.code);
+        if (message.id !== undefined && message.id !== null) {
+          this.handlers.onControlError?.(message.id, message.message, message.code);
+        } else {
+          this.handlers.onError?.(message.message, message.code);
+        }
         break;
     }
     // The server keeps the socket open after the run ends; once every frame is in, nothing
