@@ -7,13 +7,16 @@ PY := $(VENV)/bin/python
 NPM ?= npm
 export DEBUG ?= 1
 
+# The frontend bundles the chapter's examples and the scenario schema: they are inputs too.
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) \
-	frontend/index.html frontend/vite.config.ts $(wildcard frontend/tsconfig*.json)
+	frontend/index.html frontend/vite.config.ts $(wildcard frontend/tsconfig*.json) \
+	$(wildcard examples/*.json) $(wildcard simulation/schema/*.json)
 
 .PHONY: run test setup lint format pytest frontend-test frontend migrate clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_exercises
 	$(PY) scripts/dev.py run
 
 test: setup lint pytest frontend-test
