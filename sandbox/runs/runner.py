@@ -26,6 +26,7 @@ from sandbox.runs.streams import (
     stream_publish,
 )
 from simulation.changes import ChangeError, parse_change
+from simulation.des import DesEngine
 from simulation.flow import FlowEngine
 from simulation.narrator import Narrator
 from simulation.validate import validate_scenario
@@ -44,7 +45,8 @@ class LiveRun:
         result = validate_scenario(run.document)
         if not result.ok:
             raise ValueError("the design does not validate: " + "; ".join(map(str, result.errors)))
-        self.engine = FlowEngine(result.scenario, seed=run.seed)
+        engine_class = DesEngine if run.engine == "des" else FlowEngine
+        self.engine = engine_class(result.scenario, seed=run.seed)
         self.narrator = Narrator()
         self.redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
         self.key = control_key(str(run.id))
@@ -222,7 +224,11 @@ class LiveRun:
             self._publish(time.monotonic())
         elif self.pending_events:
             self._record_events(self.pending_events)
-        self.run.summary = {"engine": "flow", "seed": self.run.seed, **_summary(self.engine)}
+        self.run.summary = {
+            "engine": self.run.engine,
+            "seed": self.run.seed,
+            **_summary(self.engine),
+        }
         self._set_state(state, summary=self.run.summary, finished_at=timezone.now())
 
 
@@ -249,7 +255,7 @@ def run_simulation_execute(*, run_id: str, worker: str) -> dict[str, Any]:
     return {"run": str(run.id), "state": live.run.state, "frames": live.seq}
 
 
-def _summary(engine: FlowEngine) -> dict[str, Any]:
+def _summary(engine: FlowEngine | DesEngine) -> dict[str, Any]:
     return {"duration_s": engine.t, "tick_s": engine.dt, **engine.summary.result()}
 
 

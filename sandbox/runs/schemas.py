@@ -26,7 +26,14 @@ class RunStartIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     scenario: uuid.UUID = Field(description="The scenario to run; its document is snapshotted.")
-    engine: Literal["flow"] = Field("flow", description="The engine: flow (any scale).")
+    engine: Literal["flow", "des"] = Field(
+        "flow",
+        description=(
+            "flow: any scale, cost per tick independent of the users; des: every request "
+            f"simulated, for small designs (at most {settings.RUN_DES_MAX_RPS:,} requests per "
+            "second offered)."
+        ),
+    )
     duration_s: float | None = Field(
         None,
         gt=0,

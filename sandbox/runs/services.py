@@ -72,6 +72,16 @@ def run_start(
         raise DocumentRejected(result.errors)
     document = scenario.document
     duration = duration_s if duration_s is not None else result.scenario.run.duration_s
+    if engine == "des":
+        workload = result.scenario.workload
+        offered = workload.users * workload.requests_per_user_per_s
+        if offered > settings.RUN_DES_MAX_RPS:
+            raise LimitExceeded(
+                f"engine: the discrete-event engine simulates every request, so it takes designs "
+                f"offering at most {settings.RUN_DES_MAX_RPS:,} requests per second; this one "
+                f"offers {offered:,.0f}. Use the flow engine, or fewer users.",
+                status=422,
+            )
     return _run_create_and_enqueue(
         scenario=scenario,
         visitor=visitor,

@@ -241,3 +241,34 @@ def test_runs_at_once_are_limited_per_owner(celery_worker, settings):
     assert response.status_code == 409
     assert "the most at once" in response.json()["detail"]
     stop_run(first)
+
+
+def test_a_run_on_the_discrete_event_engine_streams_the_same_frames(celery_worker):
+    owner = Owner()
+    run = start(owner, engine="des", duration_s=20, speed=0)
+
+    finished = wait_for_state(run, {"finished", "failed"})
+
+    assert finished.state == "finished", finished.failure_reason
+    frames = list(RunFrame.objects.filter(run=run).values_list("payload", flat=True))
+    assert frames[-1]["t"] == pytest.approx(20)
+    assert set(frames[-1]["nodes"]) == {"users", "lb", "web-1", "web-2", "db"}
+    assert finished.summary["engine"] == "des"
+    assert 0 < finished.summary["system"]["served_rps"] <= 1.2 * 150
+
+
+def test_the_discrete_event_engine_refuses_designs_beyond_its_scale(celery_worker):
+    owner = Owner()
+    doc = owner.scenario.document
+    doc["workload"]["users"] = 1_000_000
+    owner.scenario.document = doc
+    owner.scenario.save()
+
+    response = owner.client.post(
+        "/api/runs",
+        {"scenario": str(owner.scenario.id), "engine": "des"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert "at most 2,000 requests per second" in response.json()["detail"]
