@@ -138,7 +138,9 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         if self.control_queue is None:
             self.control_queue = aioredis.from_url(settings.REDIS_URL)
-        await self.control_queue.rpush(control_key(self.run_id), json.dumps(control))
+        key = control_key(self.run_id)
+        await self.control_queue.rpush(key, json.dumps(control))
+        await self.control_queue.expire(key, settings.RUN_MAX_WALL_S)
 
     # --- messages from the run's group ---------------------------------------------------------
 

@@ -98,14 +98,15 @@ class LiveRun:
         self._finish(Run.State.FINISHED)
 
     def _pace(self) -> None:
-        """Wait until the wall clock catches up with simulated time at the run's speed,
-        waking at once for a control."""
-        if self.speed <= 0:
-            return
-        due = self.anchor_wall + (self.engine.t - self.anchor_sim) / self.speed
-        delay = due - time.monotonic()
-        if delay > 0.001:
-            self._take_controls(block_s=delay)
+        """Wait until the wall clock catches up with simulated time at the run's speed, in
+        slices of at most a second (beating the heartbeat), waking at once for a control."""
+        while self.speed > 0 and not self.paused:
+            due = self.anchor_wall + (self.engine.t - self.anchor_sim) / self.speed
+            delay = due - time.monotonic()
+            if delay <= 0.001:
+                return
+            self._take_controls(block_s=min(delay, 1.0))
+            self._beat()
 
     def _anchor(self) -> None:
         self.anchor_wall = time.monotonic()
@@ -220,6 +221,7 @@ class LiveRun:
         self.publish(run_state_message(run=run, last_seq=self.seq))
 
     def _finish(self, state: str) -> None:
+        self.redis.delete(self.key)  # controls sent too late have nothing left to act on
         if self.last_frame is not None and (self.unpublished or self.pending_events):
             self._publish(time.monotonic())
         elif self.pending_events:

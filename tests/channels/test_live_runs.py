@@ -1,6 +1,8 @@
 """Live runs end to end: a real worker runs the flow engine, frames come through
 channels-redis to a WebsocketCommunicator, and the owner's controls come back as effects."""
 
+import time
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
@@ -272,3 +274,26 @@ def test_the_discrete_event_engine_refuses_designs_beyond_its_scale(celery_worke
 
     assert response.status_code == 422
     assert "at most 2,000 requests per second" in response.json()["detail"]
+
+
+def test_a_slow_run_still_takes_a_control_at_once(celery_worker):
+    owner = Owner()
+    run = start(owner, duration_s=30, speed=0.2)  # five wall seconds per simulated second
+
+    async def scenario():
+        ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
+        await ws.connect()
+        await receive_until(ws, lambda m: m["type"] == "run.frame")
+        sent = time.monotonic()
+        await ws.send_json_to({"type": "control", "id": "fast", "action": "speed", "speed": 0})
+        ack = await receive_until(ws, lambda m: m["type"] == "run.ack", timeout=5)
+        acked_after = time.monotonic() - sent
+        done = await receive_until(ws, is_state("finished"), timeout=30)
+        await ws.disconnect()
+        return ack[-1], acked_after, done
+
+    ack, acked_after, done = async_to_sync(scenario)()
+
+    assert ack["id"] == "fast" and ack["action"] == "speed"
+    assert acked_after < 2.5  # not after the five seconds the current tick would have taken
+    assert frames_of(done)[-1]["t"] == pytest.approx(30)
