@@ -7,13 +7,16 @@
    ciw and SimPy run its single-class Jackson equivalent (routing and mean service per node
    taken from the compiled design at its operating point).
 
-Each tool runs for about `--seconds` of wall time per network (a short pilot sets the simulated
-horizon). ScaleLab runs with live metrics on: a full frame (every node's rates, utilisation,
-queue, latency percentiles, errors; the classes; the system) every `--tick` simulated seconds,
-X
-against the closed form; the last line is JSON.
+Each tool runs for about `--seconds` of wall time per network, in four independent runs taken
+in turn with the other tools' (a short pilot sets the simulated horizon), so that a change in
+the machine's load falls on all of them. ScaleLab runs with live metrics on: a full frame
+(every node's rates, utilisation, queue, latency percentiles and errors; the classes; the
+system) every `--tick` simulated seconds, handed to a callback, far more frames per wall
+second than a browser draws (10). Prints customers/s, events/s (2 per station visit), the
+ratios, each tool's error against the closed form and ScaleLab's 95 % confidence interval
+(from the four runs); the last line is JSON.
 
-    python benchmarks/des_vs_peers.py [--seconds 20]
+    python benchmarks/des_vs_peers.py [--seconds 20] [--tick 10]
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from simulation.compile import compile_scenario  # noqa: E402
 from simulation.des import DesEngine  # noqa: E402
 from simulation.flow import FlowEngine  # noqa: E402
 from simulation.queueing import mmc_mean_wait  # noqa: E402
+from simulation.stats import replications  # noqa: E402
 from simulation.validate import validate_scenario  # noqa: E402
 
 LAM = 100.0
@@ -288,14 +292,35 @@ def _result(customers: int, visits: int, wall: float, mean: float) -> dict:
     }
 
 
-def timed(run, model, budget: float, pilot: float) -> dict:
-    """Run once briefly to measure speed, then for about `budget` seconds of wall time."""
-    probe = run(model, pilot)
-    horizon = pilot * budget / max(probe["wall_s"], 1e-3)
-    return run(model, horizon) | {"horizon_s": horizon}
+def race(tools: dict, budget: float, rounds: int = 4) -> dict:
+    """Each tool {name: (run, model, pilot horizon)} runs about `budget` seconds of wall time,
+    in `rounds` independent runs taken in turn, so that a change in the machine's load falls
+    on every tool alike. A short pilot run sets each tool's simulated horizon."""
+    horizons = {}
+    for name, (run, model, pilot) in tools.items():
+        probe = run(model, pilot)
+        horizons[name] = pilot * budget / rounds / max(probe["wall_s"], 1e-3)
+    runs: dict[str, list[dict]] = {name: [] for name in tools}
+    for r in range(rounds):
+        for name, (run, model, _) in tools.items():
+            runs[name].append(run(model, horizons[name], seed=r + 1))
+    out = {}
+    for name, rs in runs.items():
+        customers = sum(x["customers"] for x in rs)
+        wall = sum(x["wall_s"] for x in rs)
+        visits = sum(x["events_per_s"] * x["wall_s"] / 2 for x in rs)
+        mean = sum(x["mean_s"] * x["customers"] for x in rs) / customers
+        out[name] = _result(customers, int(visits), wall, mean)
+        if "frames_per_s" in rs[0]:
+            ci = replications([x["mean_s"] * 1e3 for x in rs])
+            out[name] |= {
+                "frames_per_s": sum(x["frames_per_s"] * x["wall_s"] for x in rs) / wall,
+                "ci_ms": (ci.low, ci.high),
+            }
+    return out
 
 
-def compare(title: str, results: dict, exact: float) -> None:
+def compare(title: str, results: dict, exact: float, same_model: bool = True) -> None:
     print(f"\n{title}")
     print(f"{'tool':10s} {'customers/s':>12s} {'events/s':>12s} {'mean ms':>9s} {'error':>8s}")
     for tool, r in results.items():
@@ -305,7 +330,13 @@ def compare(title: str, results: dict, exact: float) -> None:
             f"{tool:10s} {r['customers_per_s']:12,.0f} {r['events_per_s']:12,.0f} "
             f"{r['mean_s'] * 1e3:9.3f} {err:+8.2%}{frames}"
         )
-    print(f"closed form mean {exact * 1e3:.3f} ms")
+    low, high = results["scalelab"]["ci_ms"]
+    print(f"closed form mean {exact * 1e3:.3f} ms; ScaleLab 95 % CI {low:.3f}-{high:.3f} ms")
+    if same_model:
+        inside = "inside" if low <= exact * 1e3 <= high else "outside"
+        print(f"(the closed form is {inside} ScaleLab's interval)")
+    else:
+        print("(ScaleLab runs the design itself: round robin, fixed delays, per-class service)")
 
 
 def main() -> None:
@@ -315,29 +346,36 @@ def main() -> None:
     args = parser.parse_args()
     budget = args.seconds
 
-    def scalelab(scenario, horizon):
-        return run_scalelab(scenario, horizon, tick_s=args.tick)
+    def scalelab(scenario, horizon, seed=1):
+        return run_scalelab(scenario, horizon, seed, tick_s=args.tick)
 
     net2 = two_node_network()
-    two = {
-        "ciw": timed(run_ciw, net2, budget, 100.0),
-        "simpy": timed(run_simpy, net2, budget, 200.0),
-        "scalelab": timed(scalelab, two_node_scenario(), budget, 500.0),
-    }
+    two = race(
+        {
+            "ciw": (run_ciw, net2, 100.0),
+            "simpy": (run_simpy, net2, 200.0),
+            "scalelab": (scalelab, two_node_scenario(), 500.0),
+        },
+        budget,
+    )
     exact2 = net2.closed_form_mean()
     compare("two-node network (M/M/4 -> 20 % M/M/1, utilisation 0.7)", two, exact2)
 
     scenario20 = twenty_node_scenario()
     net20 = jackson_equivalent(scenario20)
-    twenty = {
-        "ciw": timed(run_ciw, net20, budget, 2.0),
-        "simpy": timed(run_simpy, net20, budget, 5.0),
-        "scalelab": timed(scalelab, scenario20, budget, 20.0),
-    }
+    twenty = race(
+        {
+            "ciw": (run_ciw, net20, 2.0),
+            "simpy": (run_simpy, net20, 5.0),
+            "scalelab": (scalelab, scenario20, 20.0),
+        },
+        budget,
+    )
     compare(
         f"20-node design at {net20.rate:,.0f} requests/s (ciw, SimPy: its Jackson equivalent)",
         twenty,
         net20.closed_form_mean(),
+        same_model=False,
     )
 
     def ratio(results, peer):
@@ -349,8 +387,9 @@ def main() -> None:
         "ciw_ratio_20_node": round(ratio(twenty, "ciw"), 2),
         "simpy_ratio_20_node": round(ratio(twenty, "simpy"), 2),
         "scalelab_customers_per_s": round(two["scalelab"]["customers_per_s"]),
-        "scalelab_error_two_node": round(
-            two["scalelab"]["mean_s"] / net2.closed_form_mean() - 1, 4
+        "scalelab_error_two_node": round(two["scalelab"]["mean_s"] / exact2 - 1, 4),
+        "scalelab_ci_contains_closed_form": bool(
+            two["scalelab"]["ci_ms"][0] <= exact2 * 1e3 <= two["scalelab"]["ci_ms"][1]
         ),
         "frame_every_simulated_s": args.tick,
     }

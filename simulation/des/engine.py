@@ -3,7 +3,8 @@
 It reads the same compiled topology as the flow engine and hands the same metric frames to a
 callback, so everything downstream takes either engine. Per request: its class, its key (from
 the workload's Zipf popularity), its path and its timings; caches hold actual keys, load
-balancers choose real targets, replicas apply a real replication stream.
+balancers choose real targets, replicas apply a real replication stream. Designs that allow
+it run on the fast path (`simulation.des.fast`) until the first failure or live change.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ class DesEngine:
         self.stale_by_key: dict[int, int] = {}
         self.summary = frames.SummaryAccumulator()
         self.history: list[dict] = []
+        self._pending_restart = False
         self._pending = sorted(scenario.failures, key=lambda c: c.at_s)
         self.model = m = compile_scenario(scenario)
         wl = scenario.workload
@@ -178,6 +180,7 @@ class DesEngine:
         # does not matter and LRU skips the reordering.
         wl = self.scenario.workload
         universe = [wl.static_catalogue.objects if cdn else wl.keys.keys for cdn in m.cache_is_cdn]
+        self.cache_universe = universe
         self.cache_lru = [
             int(p) != 1 and cap < keys
             for p, cap, keys in zip(m.cache_policy, m.cache_capacity, universe, strict=True)
@@ -205,7 +208,9 @@ class DesEngine:
         self.last_written: dict[int, dict[int, deque]] = {i: {} for i in workers}
         self.lag = np.zeros(n)
         rr = m.routes
-        self.route_rows = [[int(x) for x in np.flatnonzero(m.group_key == g)] for g in range(K * n)]
+        self.route_rows: list[list[int]] = [[] for _ in range(K * n)]
+        for row, g in enumerate(m.group_key.tolist()):
+            self.route_rows[g].append(row)
         self.lb_algorithm = {}
         for node in self.scenario.nodes:
             if node.kind == "load_balancer":
@@ -398,7 +403,8 @@ class DesEngine:
 
     def apply(self, change: Change) -> None:
         """Apply a failure or live change at the current simulated time."""
-        self._leave_fast_path()
+        if change.action != "users":  # the fast path follows a new arrival rate by itself
+            self._leave_fast_path()
         m = self.model
         action = change.action
         if action == "kill":
@@ -598,7 +604,6 @@ class DesEngine:
                 k = self.r_cls[rid]
                 s = self._exp() * self.smean[k * self.n + i]
                 self.work[i] += s
-                self.wait_sum[i] += self.t - self.r_arr[rid]
                 heapq.heappush(self.heap, (self.t + s, (rid << 1) | 1))
 
     # --- stepping ------------------------------------------------------------------------------
@@ -611,7 +616,6 @@ class DesEngine:
         self.err = [0] * (REASONS * K * n)
         self.link_err = [0] * len(self.model.routes)
         self.work = [0.0] * n
-        self.wait_sum = [0.0] * n
         self.soj: list[list[float]] = [[] for _ in range(n)]
         self.lat: list[list[float]] = [[] for _ in range(K)]
         self.born: list[list[float]] = [[] for _ in range(K)]
@@ -628,7 +632,7 @@ class DesEngine:
     def _generate_arrivals(self, t0: float, t1: float) -> tuple[np.ndarray, ...]:
         m = self.model
         rate = self.users * shape_factor(self.scenario.workload.shape, t0) * m.rate_per_user
-        total = float(rate.sum())
+        total = float(rate.sum()) if m.users_node >= 0 else 0.0
         count = int(self.rng_arrivals.poisson(total * (t1 - t0))) if total > 0 else 0
         times = np.sort(t0 + self.rng_arrivals.random(count) * (t1 - t0))
         cls = np.searchsorted(
@@ -662,13 +666,13 @@ class DesEngine:
         t0 = self.t
         t1 = t0 + self.dt
         self._reset_counters()
-        changes = self._pending and self._pending[0].at_s < t1 - 1e-9
-        if self.fast is not None and not changes and self._timer >= t1:
+        while self._pending and self._pending[0].at_s <= t0 + 1e-9:
+            self.apply(self._pending.pop(0))
+        inside = self._pending and self._pending[0].at_s < t1 - 1e-9
+        if self.fast is not None and not inside and self._timer >= t1:
             self.fast.tick(t0, t1, *self._generate_arrivals(t0, t1))
             self.t = t1
             return self._result(t0)
-        while self._pending and self._pending[0].at_s <= t0 + 1e-9:
-            self.apply(self._pending.pop(0))
         self._leave_fast_path()
         times, cls, keys = self._generate_arrivals(t0, t1)
         self.arrivals_t = times.tolist()
@@ -684,7 +688,7 @@ class DesEngine:
             while self._pending and self._pending[0].at_s <= nxt + 1e-9:
                 self.apply(self._pending.pop(0))
             self._refresh()
-            if getattr(self, "_pending_restart", False):
+            if self._pending_restart:
                 self._pending_restart = False
                 self._start_waiting()
         self._run(t1)
@@ -693,7 +697,7 @@ class DesEngine:
         self.t = t1
         for i in range(self.n):
             self._queue_area(i)
-        if getattr(self, "_pending_restart", False):
+        if self._pending_restart:
             self._pending_restart = False
             self._start_waiting()
         return self._result(t0)
@@ -721,7 +725,7 @@ class DesEngine:
         smean, delay, ntype, forwards = self.smean, self.delay, self.ntype, self.forwards
         down, dead_cache = self.down, self.dead_cache
         arr, srv, comp, err, link_err = self.arr, self.srv, self.comp, self.err, self.link_err
-        work, wait_sum, soj, lat = self.work, self.wait_sum, self.soj, self.lat
+        work, soj, lat = self.work, self.soj, self.lat
         q_area, q_last = self.q_area, self.q_last
         rt_mode, rt_rows, rt_cum, rt_w, rt_credit = (
             self.rt_mode,
@@ -895,7 +899,6 @@ class DesEngine:
                     continue
                 s = nexp() * smean[r_cls[nxt] * n + j]
                 work[j] += s
-                wait_sum[j] += waited
                 push(heap, (t + s, (nxt << 1) | 1))
                 break
             else:
@@ -977,7 +980,7 @@ class DesEngine:
                 answer = max(answer, t + lag)
                 continue
             workers = self.workers[r]
-            start = max(t, workers[0])
+            start = t if t > workers[0] else workers[0]
             heapq.heapreplace(workers, start + apply_s)
             visible = start + lag
             self.pending[r].append(visible)
@@ -1096,7 +1099,7 @@ class DesEngine:
                 for b, parts in zip(self.born, self.born_parts, strict=True)
             ]
             self.latencies.append((np.concatenate(borns), np.concatenate(lats)))
-        self._saturation_events(util)
+        self._saturation_events(np.minimum(util, 1.0))
         return {
             "offered": offered,
             "arrivals": arrivals,

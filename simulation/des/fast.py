@@ -27,6 +27,7 @@ DOWN, QUEUE_FULL, TIMEOUT, CONN_LIMIT, NO_PRIMARY, NO_ROUTE = range(6)
 PASS, STATION, CACHE, DATA = range(4)
 MODE_NONE, MODE_ONE, MODE_RANDOM, MODE_ROUND_ROBIN = range(4)
 _FIELDS = 8  # t, cls, key, born, previous station, its arrival, start and service end
+_STAMPS_MAX = 50_000_000  # objects: beyond this a CDN keeps its map of keys
 
 
 class FastPath:
@@ -50,28 +51,48 @@ class FastPath:
         self.served_later: list[list[tuple]] = [[] for _ in range(n)]
         self.done_later: list[list[tuple]] = [[] for _ in range(n)]
         self.waiting: list[list[tuple]] = [[] for _ in range(n)]
+        # A CDN that holds the whole catalogue never evicts and is never written: its state is
+        # one insertion time per object (NaN: absent), looked up for a whole tick at once.
+        self.stamps: dict[int, np.ndarray] = {}
+        for p in range(len(m.cache_nodes)):
+            objects = engine.cache_universe[p]
+            whole = engine.cache_cap[p] >= objects and objects <= _STAMPS_MAX
+            if m.cache_is_cdn[p] and whole and engine.cache_ttl[p] >= engine.dt:
+                stamps = np.full(objects, np.nan)
+                cache = engine.caches[p]
+                if cache:
+                    stamps[np.fromiter(cache.keys(), np.int64)] = np.fromiter(cache.values(), float)
+                cache.clear()
+                self.stamps[p] = stamps
 
     # --- one tick ------------------------------------------------------------------------------
 
     def tick(self, t0: float, t1: float, times, cls, keys) -> None:
         e = self.e
         if len(times):
-            nan = np.full(len(times), np.nan)
-            self.pend[e.model.users_node].append(
-                (times, cls, keys, times, np.full(len(times), -1), nan, nan, nan)
-            )
+            block = np.full((_FIELDS, len(times)), np.nan)
+            block[0] = block[3] = times
+            block[1] = cls
+            block[2] = keys
+            block[4] = -1
+            self.pend[e.model.users_node].append(block)
         for j in self.order:
             parts = self.pend[j]
             if not parts:
                 continue
-            cols = [np.concatenate([p[f] for p in parts]) for f in range(_FIELDS)]
-            now = cols[0] < t1
-            self.pend[j] = [tuple(c[~now] for c in cols)] if not now.all() else []
-            if not now.any():
-                continue
-            cols = [c[now] for c in cols]
-            order = np.argsort(cols[0], kind="stable")
-            a, k, key, born = (cols[f][order] for f in range(4))
+            block = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+            now = block[0] < t1
+            if now.all():
+                self.pend[j] = []
+            else:
+                self.pend[j] = [block[:, ~now]]
+                if not now.any():
+                    continue
+                block = block[:, now]
+            block = block[:, np.argsort(block[0], kind="stable")]
+            a, born = block[0], block[3]
+            k = block[1].astype(np.int64)
+            key = block[2].astype(np.int64)
             self._count(e.arr, k, j)
             if e.ntype[j] == PASS:
                 self._pass(j, a, k, key, born)
@@ -190,16 +211,7 @@ class FastPath:
             start = c + run - s
             new_free = [float(c[-1] + run[-1])]
         else:
-            trial = list(free)
-            out = []
-            replace = heapq.heapreplace
-            for ai, si in zip(a.tolist(), s.tolist(), strict=True):
-                f = trial[0]
-                st = ai if ai > f else f
-                replace(trial, st + si)
-                out.append(st)
-            start = np.array(out)
-            new_free = trial
+            start, new_free = _multi_server(a, s, list(free))
         wait = start - a
         qlim = e.qlimit[j]
         bad = bool(wait.max() > e.timeout[j])
@@ -245,12 +257,30 @@ class FastPath:
 
     def _lookups(self, p: int, keys: np.ndarray, times: np.ndarray) -> np.ndarray:
         e = self.e
+        if p in self.stamps:
+            return self._stamp_lookups(p, keys, times)
         args = (e.cache_ttl[p], e.cache_cap[p], e.cache_lru[p])
         found = cache_get_many(e.caches[p], e.invalid[p], keys.tolist(), times.tolist(), *args)
         hits = np.array(found, dtype=bool)
         e.lookups[p] += len(hits)
         e.hits[p] += int(hits.sum())
         return hits
+
+    def _stamp_lookups(self, p: int, keys: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """Per object, hits until its entry expires; the first request after that misses and
+        re-inserts it, and the tick's later requests hit (the TTL is at least a tick)."""
+        e = self.e
+        stamps = self.stamps[p]
+        prev = stamps[keys]
+        expired = np.isnan(prev) | (times - prev > e.cache_ttl[p])
+        where = np.flatnonzero(expired)
+        _, first = np.unique(keys[where], return_index=True)
+        miss = np.zeros(len(keys), dtype=bool)
+        miss[where[first]] = True
+        stamps[keys[miss]] = times[miss]
+        e.lookups[p] += len(keys)
+        e.hits[p] += int(len(keys) - miss.sum())
+        return ~miss
 
     def _done(self, j, sel, k, t, born) -> None:
         if not sel.any():
@@ -262,7 +292,8 @@ class FastPath:
             return
         e = self.e
         n = e.n
-        t, k, key, born, pn, pa, ps, pd = (x[sel] for x in (t, k, key, born, pn, pa, ps, pd))
+        block = np.vstack((t, k, key, born, pn, pa, ps, pd))[:, sel]
+        t, k = block[0], k[sel]
         for cls in _present(k):
             g = cls * n + j
             mode = e.rt_mode[g]
@@ -280,14 +311,14 @@ class FastPath:
             else:
                 pick = np.empty(count, dtype=np.int64)
                 pick[np.argsort(t[mine], kind="stable")] = self._round_robin(g, count)
-            cols = [x[mine] for x in (t, k, key, born, pn, pa, ps, pd)]
+            mine_block = block if count == len(k) else block[:, mine]
             for x, row in enumerate(rows):
-                to = pick == x
-                if not to.any():
+                part = mine_block if len(rows) == 1 else mine_block[:, pick == x]
+                if not part.shape[1]:
                     continue
-                part = [c[to] for c in cols]
-                part[0] = part[0] + e.route_lat[row]
-                self.pend[e.route_dst[row]].append(tuple(part))
+                part = part.copy() if part is block else part
+                part[0] += e.route_lat[row]
+                self.pend[e.route_dst[row]].append(part)
 
     def _round_robin(self, g: int, count: int) -> np.ndarray | list[int]:
         """Smooth weighted round robin (nginx), continuing the engine's credits; with equal
@@ -321,9 +352,7 @@ class FastPath:
         waiting: dict[int, list[tuple[float, int]]] = {}
         for j, parts in enumerate(self.pend):
             for part in parts:
-                for t, k, key, born, pn, pa, ps, pd in zip(
-                    *(c.tolist() for c in part), strict=True
-                ):
+                for t, k, key, born, pn, pa, ps, pd in part.T.tolist():
                     rid = e._new_request(int(k), int(key), born)
                     if pn >= 0 and pd > now:
                         e.r_node[rid] = int(pn)
@@ -339,6 +368,11 @@ class FastPath:
         for j, items in waiting.items():
             e.queues[j].extend(rid for _, rid in sorted(items))
         self.pend = [[] for _ in range(e.n)]
+        for p, stamps in self.stamps.items():
+            held = np.flatnonzero(~np.isnan(stamps))
+            order = held[np.argsort(stamps[held], kind="stable")]
+            e.caches[p].update(zip(order.tolist(), stamps[order].tolist(), strict=True))
+        self.stamps = {}
 
 
 def _present(values: np.ndarray) -> list[int]:
@@ -360,3 +394,46 @@ def _due(parts: list[tuple], t1: float) -> tuple[tuple[np.ndarray, ...], list[tu
         return cols, []
     rest = ~now
     return tuple(c[now] for c in cols), [tuple(c[rest] for c in cols)]
+
+
+def _multi_server(a: np.ndarray, s: np.ndarray, free: list[float]) -> tuple[np.ndarray, list]:
+    """FCFS with c = len(free) servers (free: their free times, a heap); a sorted.
+
+    Stretches where nobody waits are done at once: while fewer than c requests are in service
+    at each arrival (checked exactly, counting the servers still busy from before), each
+    request starts on arrival, and the servers' free times are then the c latest departures.
+    Where a request finds every server busy, requests go one by one for a while; a station
+    where that keeps happening (a busy one) goes one by one for the rest of the tick.
+    Returns the start times and the servers' free times after.
+    """
+    c = len(free)
+    n = len(a)
+    start = np.empty(n)
+    replace = heapq.heapreplace
+    al, sl = a.tolist(), s.tolist()
+    i = 0
+    misses = 0
+    while i < n:
+        step = n
+        if misses < 3:
+            seg = a[i : i + 1024]
+            d = seg + s[i : i + 1024]
+            carry = np.sort(free)
+            busy = np.arange(len(seg)) - np.searchsorted(np.sort(d), seg, "right")
+            busy += c - np.searchsorted(carry, seg, "right")
+            over = np.flatnonzero(busy >= c)
+            ok = int(over[0]) if len(over) else len(seg)
+            if ok:
+                start[i : i + ok] = seg[:ok]
+                free = np.sort(np.concatenate([carry, d[:ok]]))[-c:].tolist()
+                i += ok
+            misses = misses + 1 if ok < 64 else 0
+            step = 32
+        for k in range(i, min(i + step, n)):
+            ai = al[k]
+            f = free[0]
+            st = ai if ai > f else f
+            replace(free, st + sl[k])
+            start[k] = st
+        i = min(i + step, n)
+    return start, free

@@ -42,7 +42,7 @@ def test_mm1_mean_response_and_utilisation_inside_confidence_interval():
     c = 1
     assert est["system.mean_ms"].contains(1000 * sojourn(1, lam, s))
     assert est["nodes.web.utilization"].contains(lam * s / c)
-    assert est["system.mean_ms"].half_width < 0.05 * est["system.mean_ms"].mean
+    assert est["system.mean_ms"].half_width < 0.08 * est["system.mean_ms"].mean
 
 
 @pytest.mark.parametrize(

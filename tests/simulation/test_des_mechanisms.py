@@ -4,6 +4,7 @@ and lost writes, cache flush, and the CLI."""
 
 import json
 
+import pytest
 from conftest import EXAMPLES, build, example
 
 from simulation.cli import main
@@ -144,3 +145,53 @@ def test_cli_runs_the_des_with_replications(capsys):
     assert out["engine"] == "des"
     assert out["replications"] == 2
     assert "half_width" in out["confidence"]["system"]["mean_ms"]
+
+
+def in_system(engine):
+    dead = sum(1 for _, code in engine.heap if engine.r_dead[code >> 1])
+    heap_side = len(engine.r_cls) - len(engine.free) - dead
+    fast = engine.fast or engine._fast_counts
+    if fast is None:
+        return heap_side
+    pending = sum(len(part[0]) for parts in fast.pend for part in parts)
+    later = sum(len(part[0]) for parts in fast.done_later for part in parts)
+    return heap_side + pending + later
+
+
+def test_every_request_is_answered_failed_or_still_in_flight_across_the_hand_over():
+    data = json.loads((EXAMPLES / "04-replication.json").read_text())
+    data["failures"] = [
+        {"action": "kill", "target": "web-2", "at_s": 20.5},
+        {"action": "kill", "target": "db", "at_s": 30},
+        {"action": "restore", "target": "web-2", "at_s": 40},
+    ]
+    engine = DesEngine(validate_scenario(data).scenario, 9)
+    engine.run_until(20)
+    assert engine.fast is not None
+    engine.run_until(60)
+    assert engine.fast is None
+    offered = sum(h["offered"] for h in engine.history)
+    answered = sum(h["done"].sum() for h in engine.history)
+    failed = sum(h["errors"] for h in engine.history)
+    assert failed > 0
+    assert offered == pytest.approx(answered + failed + in_system(engine), abs=1e-6)
+
+
+def test_fast_path_and_event_heap_agree():
+    scenario = example("06-cdn", users=3000)
+    runs = []
+    for fast in (True, False):
+        engine = DesEngine(scenario, 3, node_percentiles=False, fast=fast)
+        engine.run_until(100)
+        assert (engine.fast is not None) == fast
+        runs.append(engine.summary.result())
+    quick, heap = runs
+    assert quick["system"]["served_rps"] == pytest.approx(heap["system"]["served_rps"], rel=0.01)
+    assert quick["system"]["p50_ms"] == pytest.approx(heap["system"]["p50_ms"], rel=0.03)
+    for nid, node in heap["nodes"].items():
+        other = quick["nodes"][nid]
+        if node["utilization"] > 0.05:
+            assert other["utilization"] == pytest.approx(node["utilization"], rel=0.03)
+            assert other["mean_ms"] == pytest.approx(node["mean_ms"], rel=0.05)
+        if "hit_ratio" in node:
+            assert other["hit_ratio"] == pytest.approx(node["hit_ratio"], abs=0.01)
