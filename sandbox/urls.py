@@ -16,5 +16,10 @@ urlpatterns = [
     re_path(r"^d/[^/]+$", index, name="design"),
     re_path(r"^s/[^/]+$", index, name="shared"),
     re_path(r"^x/[^/]+$", index, name="exercise"),
+    re_path(r"^x/[^/]+/work$", index, name="exercise-work"),
+    path("exercises", index, name="exercises"),
+    re_path(r"^exercises/[^/]+$", index, name="exercise-edit"),
+    re_path(r"^exercises/[^/]+/submissions$", index, name="exercise-submissions"),
+    re_path(r"^exercises/[^/]+/submissions/[^/]+$", index, name="exercise-submission"),
     re_path(r"^account/reset/[^/]+/[^/]+$", index, name="password-reset"),
 ]

@@ -9,6 +9,7 @@ import { NewDesign } from './pages/NewDesign';
 const EditorPage = lazy(() => import('./pages/EditorPage').then((m) => ({ default: m.EditorPage })));
 const SharedPage = lazy(() => import('./pages/SharedPage').then((m) => ({ default: m.SharedPage })));
 const PipelinePage = lazy(() => import('./pages/PipelinePage').then((m) => ({ default: m.PipelinePage })));
+const ExercisesApp = lazy(() => import('./exercises/ExercisesApp').then((m) => ({ default: m.ExercisesApp })));
 const ResetPassword = lazy(() => import('./pages/ResetPassword').then((m) => ({ default: m.ResetPassword })));
 
 export function App() {
@@ -29,6 +30,9 @@ export function App() {
       break;
     case 'pipeline':
       page = <PipelinePage />;
+      break;
+    case 'exercises':
+      page = <ExercisesApp />;
       break;
     case 'reset':
       page = <ResetPassword uid={route.uid} token={route.token} />;

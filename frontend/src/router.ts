@@ -7,6 +7,7 @@ export type Route =
   | { page: 'design'; id: string }
   | { page: 'shared'; token: string }
   | { page: 'pipeline' }
+  | { page: 'exercises' }
   | { page: 'reset'; uid: string; token: string }
   | { page: 'missing'; path: string };
 
@@ -15,6 +16,8 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { page: 'home' };
   if (path === '/new') return { page: 'new' };
   if (path === '/pipeline') return { page: 'pipeline' };
+  // Exercises route their own pages (src/exercises/routes.ts).
+  if (/^\/(exercises|x)(\/|$)/.test(path)) return { page: 'exercises' };
   let m = /^\/d\/([^/]+)$/.exec(path);
   if (m) return { page: 'design', id: decodeURIComponent(m[1]) };
   m = /^\/s\/([^/]+)$/.exec(path);

@@ -1217,11 +1217,11 @@ export interface components {
             duration_s?: number | null;
             /**
              * Engine
-             * @description The engine: flow (any scale).
+             * @description flow: any scale, cost per tick independent of the users; des: every request simulated, for small designs (at most 2,000 requests per second offered).
              * @default flow
-             * @constant
+             * @enum {string}
              */
-            engine: "flow";
+            engine: "flow" | "des";
             /**
              * Scenario
              * Format: uuid

@@ -5,6 +5,8 @@ import { KINDS } from '../domain/kinds';
 import type { ComponentFlowNode } from '../domain/scenario';
 import { nodeSummary } from '../domain/summary';
 import { useDesign } from '../store/design';
+import { NodeLive } from '../run/NodeLive';
+import { useNodeVisual } from '../run/useOverlay';
 import { KindIcon } from '../ui/Icon';
 import { useNodeProblems, useSpof } from './problems';
 
@@ -14,6 +16,7 @@ function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>)
   const users = useDesign((s) =>
     data.kind === 'users' ? (s.doc.workload as { users?: number } | undefined)?.users : undefined,
   );
+  const live = useNodeVisual(id);
   const info = KINDS[data.kind];
   const state = problems.errors.length ? 'has-errors' : problems.warnings.length ? 'has-warnings' : '';
   const summary = nodeSummary({ id, kind: data.kind, params: data.params }, users ?? (data.kind === 'users' ? 10000 : undefined));
@@ -23,6 +26,7 @@ function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>)
     problems.errors.length ? `${problems.errors.length} errors: ${problems.errors.join('; ')}` : '',
     problems.warnings.length ? `${problems.warnings.length} warnings: ${problems.warnings.join('; ')}` : '',
     spof ? `single point of failure for ${spof.join(', ')} requests` : '',
+    live ? `Now: ${live.description}` : '',
   ]
     .filter(Boolean)
     .join('. ');
@@ -64,6 +68,7 @@ function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>)
         )}
       </span>
       <Handle type="source" position={Position.Right} data-testid={`handle-out-${id}`} aria-label={`Link out of ${id}`} />
+      <NodeLive id={id} />
     </div>
   );
 }

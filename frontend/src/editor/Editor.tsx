@@ -1,7 +1,8 @@
-/** The editor's layout: toolbar, palette, canvas (or table), inspector, the place for the run
- * panel, and the summary bar; with the dialogs, banners and notices around them. */
+/** The editor's layout: toolbar, palette, canvas (or table) with the run's charts and event log
+ * under it, inspector and run panel, and the summary bar; with the dialogs, banners and notices
+ * around them. */
 import { ReactFlowProvider } from '@xyflow/react';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useDesign } from '../store/design';
 import { useUi } from '../store/ui';
 import { AccountMenu } from '../ui/AccountMenu';
@@ -16,6 +17,12 @@ import { useShortcuts } from './shortcuts';
 import { SummaryBar } from './SummaryBar';
 import { TableView } from './TableView';
 import { Toolbar } from './Toolbar';
+
+// The run panel comes with uPlot: loaded after the canvas, so the design shows first.
+const runPanel = () => import('../run/EditorRun');
+const EditorRunSide = lazy(() => runPanel().then((m) => ({ default: m.EditorRunSide })));
+const EditorRunDock = lazy(() => runPanel().then((m) => ({ default: m.EditorRunDock })));
+const RunMenuHost = lazy(() => runPanel().then((m) => ({ default: m.RunMenuHost })));
 
 export function Editor({ readOnly = false, banner }: { readOnly?: boolean; banner?: ReactNode }) {
   return (
@@ -47,20 +54,15 @@ function EditorLayout({ readOnly, banner }: { readOnly: boolean; banner?: ReactN
           ) : (
             <TableView readOnly={readOnly} />
           )}
+          <Suspense fallback={null}>
+            <EditorRunDock />
+          </Suspense>
         </main>
         <div className="side">
           <Inspector readOnly={readOnly} />
-          {/* Live runs (issue 7, items 3 and 4) mount here: users control, run/pause/stop, charts. */}
-          <section className="run-slot" data-testid="run-panel-slot" aria-label="Run (coming soon)">
-            <h2 className="section-title">Run</h2>
-            <p className="muted small">
-              Live runs arrive soon: set the users, press Run, and watch throughput, latency and
-              errors move while you break things.
-            </p>
-            <button type="button" className="secondary" disabled>
-              ▶ Run
-            </button>
-          </section>
+          <Suspense fallback={<p className="run-loading muted small">Loading the run panel…</p>}>
+            <EditorRunSide readOnly={readOnly} />
+          </Suspense>
         </div>
       </div>
       <SummaryBar />
@@ -68,6 +70,9 @@ function EditorLayout({ readOnly, banner }: { readOnly: boolean; banner?: ReactN
       {dialog === 'connect' && <ConnectDialog />}
       {dialog === 'help' && <HelpDialog />}
       {dialog === 'share' && <ShareDialog />}
+      <Suspense fallback={null}>
+        <RunMenuHost />
+      </Suspense>
       <Toasts />
     </div>
   );

@@ -17,7 +17,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { judgeLink } from '../domain/rules';
 import {
   NODE_KINDS,
@@ -30,6 +30,8 @@ import {
   type LinkFlowEdge,
   type NodeKind,
 } from '../domain/scenario';
+import { openEdgeMenu, openNodeMenu } from '../run/menuState';
+import { useOverlay } from '../run/useOverlay';
 import { useDesign } from '../store/design';
 import { useSession } from '../store/session';
 import { useUi } from '../store/ui';
@@ -130,6 +132,34 @@ export function FlowCanvas({ readOnly = false }: { readOnly?: boolean }) {
     });
   }, [docEdges, selectedEdges, problems]);
 
+  // During a run (or its replay) each request link is as thick as the flow it carries, and
+  // moves while it carries any; a link into a dead node or a cut one turns red and dashed.
+  const live = useOverlay(docEdges);
+  const shownEdges = useMemo(() => {
+    if (!live) return edges;
+    return edges.map((e) => {
+      const v = live.edges[e.id];
+      if (!v || e.data?.kind === 'replication') return e;
+      return {
+        ...e,
+        className: `${e.className ?? ''} live-flow${v.broken ? ' live-broken' : ''}`,
+        animated: v.rps > 0 && !v.broken,
+        style: { ...e.style, strokeWidth: e.selected ? Math.max(v.width, 2.4) : v.width, stroke: v.broken ? '#c62828' : e.style?.stroke },
+      };
+    });
+  }, [edges, live]);
+
+  const onNodeContextMenu = useCallback((event: ReactMouseEvent, node: ComponentFlowNode) => {
+    event.preventDefault();
+    useDesign.getState().select([node.id], []);
+    openNodeMenu(node.id, event.clientX, event.clientY);
+  }, []);
+
+  const onEdgeContextMenu = useCallback((event: ReactMouseEvent, edge: LinkFlowEdge) => {
+    event.preventDefault();
+    openEdgeMenu(edge.source, edge.target, event.clientX, event.clientY);
+  }, []);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<ComponentFlowNode>[]) => {
       const store = useDesign.getState();
@@ -216,10 +246,12 @@ export function FlowCanvas({ readOnly = false }: { readOnly?: boolean }) {
   return (
     <ReactFlow<ComponentFlowNode, LinkFlowEdge>
       nodes={nodes}
-      edges={edges}
+      edges={shownEdges}
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
+      onNodeContextMenu={readOnly ? undefined : onNodeContextMenu}
+      onEdgeContextMenu={readOnly ? undefined : onEdgeContextMenu}
       onConnect={onConnect}
       onConnectEnd={onConnectEnd}
       isValidConnection={isValidConnection}

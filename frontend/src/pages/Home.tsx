@@ -144,6 +144,17 @@ export function Home() {
             Pipeline check
           </a>
           {' · '}
+          <a
+            href="/exercises"
+            data-testid="exercises-home-link"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/exercises');
+            }}
+          >
+            Exercises (instructors)
+          </a>
+          {' · '}
           <a href="/api/docs">API</a>
         </footer>
       </main>

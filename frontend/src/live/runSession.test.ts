@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { initialLiveRun, useLiveRun } from '../store/liveRun';
+import { fakeSocketFactory, type FakeSocket } from './fakeSocket';
+import { configureRunSession, runAgain, sendControl, startRun, stopWatching, watchRun } from './runSession';
+
+const location = { protocol: 'http:', host: 'localhost:5173' };
+const created = {
+  id: 'r1',
+  kind: 'simulation',
+  state: 'queued',
+  frames: 0,
+  ws_path: '/ws/runs/r1/',
+  duration_s: 300,
+  speed: 10,
+  sim_time: 0,
+};
+
+function metricFrame(seq: number, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'run.frame' as const,
+    seq,
+    frame: {
+      seq,
+      t: seq,
+      produced_at: 1000 + seq,
+      system: { users: 1000, offered_rps: 150, served_rps: 150, goodput_rps: 150, error_rate: 0, errors: {}, p50_ms: 40, p95_ms: 60, p99_ms: 80 },
+      nodes: { 'web-1': { kind: 'server', alive: true, utilization: 0.4 } },
+      events: [],
+      ...extra,
+    },
+  };
+}
+
+function setup(status = 201, body: unknown = created) {
+  const { factory, sockets } = fakeSocketFactory();
+  const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(JSON.stringify(body), { status }));
+  configureRunSession({ api: { fetch, cookie: 'csrftoken=tok' }, socketFactory: factory, location });
+  const socket = () => sockets[sockets.length - 1] as FakeSocket;
+  return { fetch, sockets, socket };
+}
+
+function connectAsOwner(socket: FakeSocket) {
+  socket.serverOpens();
+  socket.serverSends({ type: 'run.state', role: 'owner', run: { ...created, state: 'running' }, last_seq: 0 });
+}
+
+beforeEach(() => useLiveRun.setState(initialLiveRun));
+afterEach(() => stopWatching());
+
+describe('startRun', () => {
+  it('posts the run with the CSRF token and follows its socket into the store', async () => {
+    const { fetch, socket } = setup();
+    await startRun({ scenario: 's1', speed: 10, duration_s: 300 });
+
+    const [path, init] = fetch.mock.calls[0] as [string, RequestInit];
+    expect(path).toBe('/api/runs');
+    expect(JSON.parse(String(init.body))).toEqual({ engine: 'flow', scenario: 's1', speed: 10, duration_s: 300 });
+    expect((init.headers as Record<string, string>)['X-CSRFToken']).toBe('tok');
+    expect(socket().url).toBe('ws://localhost:5173/ws/runs/r1/?after=0');
+
+    connectAsOwner(socket());
+    socket().serverSends({ type: 'run.events', events: [{ t: 0, level: 'info', node: null, text: 'run started' }] });
+    socket().serverSends(metricFrame(1));
+    socket().serverSends(metricFrame(2, { events: [{ t: 2, level: 'warn', node: 'web-1', text: 'web-1 is busy' }] }));
+
+    const state = useLiveRun.getState();
+    expect(state).toMatchObject({ role: 'owner', status: 'open', starting: false });
+    expect(state.run?.state).toBe('running');
+    expect(state.frames.map((f) => f.seq)).toEqual([1, 2]);
+    expect(state.latest?.nodes['web-1'].utilization).toBe(0.4);
+    expect(state.events.map((e) => e.text)).toEqual(['run started', 'web-1 is busy']);
+  });
+
+  it('shows the refusal when the run cannot start', async () => {
+    const { sockets } = setup(422, { detail: 'nodes[web].params.instances: must be at least 1' });
+    await startRun({ scenario: 's1' });
+    expect(useLiveRun.getState().error).toBe('nodes[web].params.instances: must be at least 1');
+    expect(useLiveRun.getState().starting).toBe(false);
+    expect(sockets).toHaveLength(0);
+  });
+
+  it('starts a run again through its own endpoint', async () => {
+    const { fetch } = setup();
+    await runAgain('r0');
+    expect(String(fetch.mock.calls[0][0])).toBe('/api/runs/r0/again');
+  });
+});
+
+describe('controls', () => {
+  it('sends a control with an id and marks it applied when its ack comes', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+
+    const id = sendControl('kill', { target: 'web-1' });
+    expect(socket().sent).toEqual([{ type: 'control', id, action: 'kill', target: 'web-1' }]);
+    expect(useLiveRun.getState().controls[0]).toMatchObject({ id, label: 'kill web-1', status: 'pending' });
+
+    socket().serverSends({ type: 'run.ack', id, action: 'kill', t: 43 });
+    expect(useLiveRun.getState().controls[0]).toMatchObject({ status: 'applied', t: 43 });
+  });
+
+  it('records the refusal of a control, from the worker or from the connection', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+
+    const bad = sendControl('kill', { target: 'web-9' });
+    socket().serverSends({ type: 'run.error', id: bad, code: 'invalid_control', message: "kill: no node with id 'web-9'" });
+    const late = sendControl('pause');
+    socket().serverSends({ type: 'error', id: late!, code: 'not_running', message: 'the run is finished: nothing to control' });
+
+    const [first, second] = useLiveRun.getState().controls;
+    expect(first).toMatchObject({ status: 'refused', message: "kill: no node with id 'web-9'" });
+    expect(second).toMatchObject({ status: 'refused', message: 'the run is finished: nothing to control' });
+    expect(useLiveRun.getState().error).toBeNull();
+  });
+
+  it('says so instead of sending while the socket is not open', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    expect(sendControl('pause')).toBeNull();
+    expect(socket().sent).toEqual([]);
+    expect(useLiveRun.getState().controls[0].status).toBe('refused');
+  });
+
+  it('sends a scheduled failure with the first frame at or after its time, once', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+    useLiveRun.getState().schedule({ action: 'kill', target: 'web-1' }, 3);
+
+    socket().serverSends(metricFrame(2));
+    expect(socket().sent).toEqual([]);
+    socket().serverSends(metricFrame(3));
+    socket().serverSends(metricFrame(4));
+    expect(socket().sent).toEqual([expect.objectContaining({ action: 'kill', target: 'web-1' })]);
+    expect(useLiveRun.getState().scheduled[0].status).toBe('sent');
+  });
+});
+
+describe('watchRun', () => {
+  it('watches a shared run through its share token, without controls', () => {
+    const { socket } = setup();
+    watchRun({ ...created, state: 'running' }, 'tok123');
+    expect(new URL(socket().url).searchParams.get('share')).toBe('tok123');
+    socket().serverOpens();
+    socket().serverSends({ type: 'run.state', role: 'watcher', run: { ...created, state: 'running' }, last_seq: 0 });
+    useLiveRun.getState().schedule({ action: 'kill', target: 'web-1' }, 0);
+    socket().serverSends(metricFrame(1));
+    expect(socket().sent).toEqual([]);
+    expect(useLiveRun.getState().role).toBe('watcher');
+  });
+
+  it('resumes after the last frame when the connection drops', async () => {
+    vi.useFakeTimers();
+    try {
+      const { sockets, socket } = setup();
+      watchRun({ ...created, state: 'running' });
+      connectAsOwner(socket());
+      socket().serverSends(metricFrame(1));
+      socket().serverSends(metricFrame(2));
+      socket().serverCloses(1006);
+      expect(useLiveRun.getState().status).toBe('reconnecting');
+      await vi.runOnlyPendingTimersAsync();
+      expect(sockets).toHaveLength(2);
+      expect(new URL(socket().url).searchParams.get('after')).toBe('2');
+      socket().serverOpens();
+      socket().serverSends(metricFrame(2));
+      socket().serverSends(metricFrame(3));
+      expect(useLiveRun.getState().frames.map((f) => f.seq)).toEqual([1, 2, 3]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('hangs up once a stopped run has sent its last frame', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+    socket().serverSends(metricFrame(1));
+    socket().serverSends({ type: 'run.state', run: { ...created, state: 'cancelled' }, last_seq: 1 });
+    expect(socket().closedWith).toBe(1000);
+    expect(useLiveRun.getState().run?.state).toBe('cancelled');
+    expect(useLiveRun.getState().status).toBe('closed');
+  });
+});
