@@ -152,7 +152,7 @@ class LiveRun:
             else:
                 change = parse_change(control["change"])
                 self.engine.apply(change)
-                self._ack(control, _describe(control["change"]))
+                self._ack(control, None)  # the engine narrates the change itself
         except (ChangeError, ValueError) as exc:
             self.publish(
                 {
@@ -165,11 +165,10 @@ class LiveRun:
         # Show the effect in the very next frame rather than up to a publish interval later.
         self.last_publish = -1e9
 
-    def _ack(self, control: dict[str, Any], text: str) -> None:
+    def _ack(self, control: dict[str, Any], text: str | None) -> None:
         t = self.engine.t
-        self.pending_events.append(
-            {"t": t, "level": "info", "node": _target(control), "text": text}
-        )
+        if text is not None:
+            self.pending_events.append({"t": t, "level": "info", "node": None, "text": text})
         self.publish(
             {"type": "run.ack", "id": control.get("id"), "action": control["action"], "t": t}
         )
@@ -259,34 +258,3 @@ def run_simulation_execute(*, run_id: str, worker: str) -> dict[str, Any]:
 
 def _summary(engine: FlowEngine | DesEngine) -> dict[str, Any]:
     return {"duration_s": engine.t, "tick_s": engine.dt, **engine.summary.result()}
-
-
-def _target(control: dict[str, Any]) -> str | None:
-    change = control.get("change") or {}
-    target = change.get("target")
-    if target is None and isinstance(change.get("node"), dict):
-        target = change["node"].get("id")
-    return target
-
-
-def _describe(change: dict[str, Any]) -> str:
-    action = change["action"]
-    target = _target({"change": change})
-    if action == "users":
-        return f"users set to {change['users']:,}"
-    if action == "slow":
-        return f"{target} slowed down {change['factor']:g}×"
-    if action == "resize":
-        parts = [f"{k} {change[k]}" for k in ("instances", "instance_size") if change.get(k)]
-        return f"{target} resized: {', '.join(parts)}"
-    verbs = {
-        "kill": "killed",
-        "restore": "restored",
-        "flush": "flushed",
-        "cut": "cut",
-        "zone_down": "taken down",
-        "zone_up": "brought back",
-        "add_node": "added",
-        "remove_node": "removed",
-    }
-    return f"{target} {verbs.get(action, action)}"
