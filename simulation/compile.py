@@ -233,7 +233,8 @@ def compile_scenario(scenario: Scenario) -> Compiled:
             fwd = [0.0, 1.0, 1.0]  # static: the miss share is set per tick
         elif kind == "load_balancer":
             p = node.params
-            if p.algorithm == "weighted":
+            if p.algorithm in ("weighted", "random"):
+                # weighted interleaves targets by weight; random draws them with it.
                 weights = [
                     p.weights.get(e.target, 1.0) / _instances(nodes[e.target]) for e in targets
                 ]

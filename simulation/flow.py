@@ -47,7 +47,7 @@ class FlowEngine:
         on_frame: Callable[[frames.Frame], None] | None = None,
         node_percentiles: bool = True,
         tick_s: float | None = None,
-        queue_model: str = "mmc",
+        queue_model: str = "ggc",
     ) -> None:
         if queue_model not in ("mmc", "ggc"):
             raise ValueError("queue_model: must be 'mmc' or 'ggc'")

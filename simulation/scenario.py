@@ -71,7 +71,9 @@ class LoadBalancerParams(Model):
     )
     weights: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict,
-        description="Target node id to relative weight, for the weighted algorithm (default 1).",
+        description=(
+            "Target node id to relative weight, for the weighted and random algorithms (default 1)."
+        ),
     )
     mode: Literal["single", "active_passive", "active_active"] = Field(
         "single", description="One instance (a single point of failure) or an HA pair."

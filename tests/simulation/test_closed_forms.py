@@ -91,7 +91,7 @@ def test_jackson_network_with_probabilistic_split():
                 "id": "lb",
                 "kind": "load_balancer",
                 "params": {
-                    "algorithm": "weighted",
+                    "algorithm": "random",
                     "weights": {"web-1": 3, "web-2": 7},
                     "capacity_rps": lb_rate,
                     "latency_ms": 0.0,
@@ -236,7 +236,7 @@ def test_ggc_model_scales_the_wait_by_the_service_variability_of_the_class_mix()
         [("users", "web")],
         users=100, requests_per_user_per_s=1.0, mix=mix,
     )  # fmt: skip
-    plain = FlowEngine(scenario)
+    plain = FlowEngine(scenario, queue_model="mmc")
     ggc = FlowEngine(scenario, queue_model="ggc")
     plain.step()
     ggc.step()

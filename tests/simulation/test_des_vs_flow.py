@@ -17,11 +17,6 @@ EXAMPLES = [
     "05-cache",
     "06-cdn",
 ]
-# The flow engine treats a node serving classes of very different service times as M/M/c with
-# the mean service time; the DES shows the extra wait of the mixture (M/G/c-like, SCV 2.9).
-MIXED_SERVICE = pytest.mark.xfail(
-    strict=True, reason="flow engine: M/M/c wait ignores the variance of the class mix"
-)
 
 
 def run_both(scenario, seconds):
@@ -44,9 +39,7 @@ def test_flow_throughput_utilisation_and_hit_ratio_within_5_percent_of_des(name)
             assert f["hit_ratio"] == pytest.approx(d["hit_ratio"], rel=0.05), nid
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=MIXED_SERVICE) for name in EXAMPLES[:2]] + EXAMPLES[2:]
-)
+@pytest.mark.parametrize("name", EXAMPLES)
 def test_flow_node_latency_within_5_percent_of_des(name):
     flow, des = run_both(example(name), 200)
     for nid, f in flow["nodes"].items():
@@ -150,11 +143,6 @@ def test_transient_errors_while_the_dead_server_is_undetected_agree(transient):
     assert transient["des_errors"][45:].sum() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flow engine: round robin makes arrivals at each target more regular than Poisson; "
-    "the flow's M/M/c wait overstates steady-state latency behind it by about 30 %",
-)
 def test_transient_latency_over_the_whole_run_within_10_percent(transient):
     everywhere = ~np.isnan(transient["des_latency"])
     assert mape(transient["flow_latency"], transient["des_latency"], everywhere) < 0.10
