@@ -27,6 +27,7 @@ from simulation.compile import (
 from simulation.queueing import RHO_MAX, ErlangTable, normal_cdf, sojourn_quantiles
 from simulation.scenario import NODE_KINDS, Change, Scenario
 from simulation.shapes import shape_factor
+from simulation.stepping import Stepping
 
 DOWN, QUEUE_FULL, TIMEOUT, CONN_LIMIT, NO_PRIMARY, NO_ROUTE = range(6)
 REASONS = 6
@@ -36,7 +37,7 @@ _LOG_T = np.log(_T_GRID)
 _KIND_CODES = {kind: i for i, kind in enumerate(NODE_KINDS)}
 
 
-class FlowEngine:
+class FlowEngine(Stepping):
     """Step a compiled scenario through time; hand a metric frame to `on_frame` per tick."""
 
     def __init__(
@@ -238,20 +239,6 @@ class FlowEngine:
         self.t += self.dt
         self.last = result
         return result
-
-    def step(self) -> frames.Frame:
-        """Advance one tick; returns its frame, also handed to the callback."""
-        result = self.advance()
-        frame = frames.build_frame(self, result)
-        self.summary.add(frame, result, self.dt)
-        if self.on_frame:
-            self.on_frame(frame)
-        self.events = []
-        return frame
-
-    def run_until(self, t: float) -> None:
-        while self.t < t - 1e-9:
-            self.step()
 
     # --- the tick ------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from simulation.flow import _T_GRID, QUANTILES
 from simulation.popularity import zipf_buckets
 from simulation.scenario import Change, Scenario
 from simulation.shapes import shape_factor
+from simulation.stepping import Stepping
 
 DOWN, QUEUE_FULL, TIMEOUT, CONN_LIMIT, NO_PRIMARY, NO_ROUTE = range(6)
 REASONS = 6
@@ -82,7 +83,7 @@ class ZipfKeys:
         return (self.start[b] + np.floor(rng.random(size) * self.count[b])).astype(np.int64)
 
 
-class DesEngine:
+class DesEngine(Stepping):
     """Simulate a compiled scenario request by request; hand a metric frame to `on_frame` per
     tick of simulated time (same keys as `FlowEngine`)."""
 
@@ -646,20 +647,6 @@ class DesEngine:
             keys[~static] = self.data_keys.sample(self.rng_keys, int((~static).sum()))
         self.offered_count = np.bincount(cls, minlength=K).tolist()
         return times, cls, keys
-
-    def step(self) -> frames.Frame:
-        """Simulate one tick; returns its frame, also handed to the callback."""
-        res = self.advance()
-        frame = frames.build_frame(self, res)
-        self.summary.add(frame, res, self.dt)
-        if self.on_frame:
-            self.on_frame(frame)
-        self.events = []
-        return frame
-
-    def run_until(self, t: float) -> None:
-        while self.t < t - 1e-9:
-            self.step()
 
     def advance(self) -> dict:
         """Simulate one tick without building a frame; returns the tick's raw arrays."""
