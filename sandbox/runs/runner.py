@@ -99,13 +99,13 @@ class LiveRun:
 
     def _pace(self) -> None:
         """Wait until the wall clock catches up with simulated time at the run's speed, in
-        slices of at most a second (beating the heartbeat), waking at once for a control."""
+        slices of at most a second (beating the heartbeat). A control cuts the wait short, so
+        that its effect shows in the very next tick; the pace is caught up on the tick after."""
         while self.speed > 0 and not self.paused:
             due = self.anchor_wall + (self.engine.t - self.anchor_sim) / self.speed
             delay = due - time.monotonic()
-            if delay <= 0.001:
+            if delay <= 0.001 or self._take_controls(block_s=min(delay, 1.0)):
                 return
-            self._take_controls(block_s=min(delay, 1.0))
             self._beat()
 
     def _anchor(self) -> None:
@@ -114,7 +114,8 @@ class LiveRun:
 
     # --- controls ----------------------------------------------------------------------------
 
-    def _take_controls(self, block_s: float) -> None:
+    def _take_controls(self, block_s: float) -> int:
+        """Apply the controls waiting (waiting up to block_s for one); how many there were."""
         if block_s > 0 and not self.inbox:
             item = self.redis.blpop([self.key], timeout=max(block_s, 0.01))
             if item is not None:
@@ -124,8 +125,10 @@ class LiveRun:
             if raw is None:
                 break
             self.inbox.append(json.loads(raw))
+        applied = len(self.inbox)
         while self.inbox:
             self._apply(self.inbox.popleft())
+        return applied
 
     def _apply(self, control: dict[str, Any]) -> None:
         action = control["action"]

@@ -285,15 +285,24 @@ def test_a_slow_run_still_takes_a_control_at_once(celery_worker):
         await ws.connect()
         await receive_until(ws, lambda m: m["type"] == "run.frame")
         sent = time.monotonic()
+        await ws.send_json_to({"type": "control", "id": "u", "action": "users", "users": 1234})
+        await receive_until(
+            ws,
+            lambda m: m["type"] == "run.frame" and m["frame"]["system"]["users"] == 1234,
+            timeout=5,
+        )
+        effect_after = time.monotonic() - sent
+        sent = time.monotonic()
         await ws.send_json_to({"type": "control", "id": "fast", "action": "speed", "speed": 0})
         ack = await receive_until(ws, lambda m: m["type"] == "run.ack", timeout=5)
         acked_after = time.monotonic() - sent
         done = await receive_until(ws, is_state("finished"), timeout=30)
         await ws.disconnect()
-        return ack[-1], acked_after, done
+        return effect_after, ack[-1], acked_after, done
 
-    ack, acked_after, done = async_to_sync(scenario)()
+    effect_after, ack, acked_after, done = async_to_sync(scenario)()
 
+    assert effect_after < 2.5  # the next frame came early, not when the slow tick was due
     assert ack["id"] == "fast" and ack["action"] == "speed"
     assert acked_after < 2.5  # not after the five seconds the current tick would have taken
     assert frames_of(done)[-1]["t"] == pytest.approx(30)
