@@ -348,8 +348,8 @@ class DesEngine(Stepping):
             alg = self.lb_algorithm.get(src)
             if len(rows_w) == 1:
                 mode = MODE_ONE
-            elif alg == "round_robin":
-                mode = MODE_ROUND_ROBIN
+            elif alg in ("round_robin", "weighted"):
+                mode = MODE_ROUND_ROBIN  # weighted is smooth weighted round robin (nginx)
             elif alg == "least_connections":
                 mode = MODE_LEAST
             else:

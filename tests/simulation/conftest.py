@@ -37,6 +37,49 @@ def build(nodes: list[dict], edges: list[tuple], **workload: Any) -> Scenario:
     return result.scenario
 
 
+STATIC_ONLY = {"static": 1.0, "read": 0.0, "write": 0.0}
+READ_ONLY = {"static": 0.0, "read": 1.0, "write": 0.0}
+
+
+def server(nid: str, **params: Any) -> dict:
+    """A web server with no waiting room limits, so that closed forms apply."""
+    base = {"static_ms": 10.0, "queue_limit": 10**6, "timeout_ms": 10**9}
+    return {"id": nid, "kind": "server", "params": {**base, **params}}
+
+
+def jackson_split(lam: float, lb_rate: float) -> Scenario:
+    """Users → a balancer splitting 3:7 at random (a probabilistic split) → two web servers
+    → one database: a Jackson network with a closed form."""
+    return build(
+        [
+            {"id": "users", "kind": "users"},
+            {
+                "id": "lb",
+                "kind": "load_balancer",
+                "params": {
+                    "algorithm": "random",
+                    "weights": {"web-1": 3, "web-2": 7},
+                    "capacity_rps": lb_rate,
+                    "latency_ms": 0.0,
+                },
+            },
+            server("web-1", read_ms=8.0),
+            server("web-2", read_ms=5.0),
+            {"id": "db", "kind": "database", "params": {"read_ms": 4.0}},
+        ],
+        [
+            ("users", "lb", {"latency_ms": 20.0}),
+            ("lb", "web-1"),
+            ("lb", "web-2"),
+            ("web-1", "db", {"latency_ms": 1.0}),
+            ("web-2", "db", {"latency_ms": 1.0}),
+        ],
+        users=int(lam),
+        requests_per_user_per_s=1.0,
+        mix=READ_ONLY,
+    )
+
+
 def example_data(name: str) -> dict:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
 

@@ -4,19 +4,12 @@ import math
 
 import numpy as np
 import pytest
-from conftest import build
+from conftest import READ_ONLY, STATIC_ONLY, build, jackson_split, server
 
 from simulation.flow import FlowEngine
 from simulation.queueing import erlang_c, mmc_mean_wait, mmc_sojourn_quantile, sojourn_tail
 
 REL = 1e-6
-STATIC_ONLY = {"static": 1.0, "read": 0.0, "write": 0.0}
-READ_ONLY = {"static": 0.0, "read": 1.0, "write": 0.0}
-
-
-def server(nid, **params):
-    base = {"static_ms": 10.0, "queue_limit": 10**6, "timeout_ms": 10**9}
-    return {"id": nid, "kind": "server", "params": {**base, **params}}
 
 
 def settle(scenario, ticks=5):
@@ -84,34 +77,7 @@ def test_erlang_c_reference_value():
 def test_jackson_network_with_probabilistic_split():
     lam = 300.0
     lb_rate = 2_000.0
-    scenario = build(
-        [
-            {"id": "users", "kind": "users"},
-            {
-                "id": "lb",
-                "kind": "load_balancer",
-                "params": {
-                    "algorithm": "random",
-                    "weights": {"web-1": 3, "web-2": 7},
-                    "capacity_rps": lb_rate,
-                    "latency_ms": 0.0,
-                },
-            },
-            server("web-1", read_ms=8.0),
-            server("web-2", read_ms=5.0),
-            {"id": "db", "kind": "database", "params": {"read_ms": 4.0}},
-        ],
-        [
-            ("users", "lb", {"latency_ms": 20.0}),
-            ("lb", "web-1"),
-            ("lb", "web-2"),
-            ("web-1", "db", {"latency_ms": 1.0}),
-            ("web-2", "db", {"latency_ms": 1.0}),
-        ],
-        users=int(lam),
-        requests_per_user_per_s=1.0,
-        mix=READ_ONLY,
-    )
+    scenario = jackson_split(lam, lb_rate)
     engine, res = settle(scenario)
 
     def sojourn(c, rate, s):

@@ -5,18 +5,10 @@ Where a test checks several metrics at once, the per-metric level is raised (Bon
 that the test as a whole keeps 95 %: a fixed seed must not be what makes it pass."""
 
 import pytest
-from conftest import build
+from conftest import STATIC_ONLY, build, jackson_split, server
 
 from simulation.des import DesEngine, steady_state
 from simulation.queueing import mmc_mean_wait
-
-STATIC_ONLY = {"static": 1.0, "read": 0.0, "write": 0.0}
-READ_ONLY = {"static": 0.0, "read": 1.0, "write": 0.0}
-
-
-def server(nid, **params):
-    base = {"static_ms": 10.0, "queue_limit": 10**6, "timeout_ms": 10**9}
-    return {"id": nid, "kind": "server", "params": {**base, **params}}
 
 
 def sojourn(c, rate, s):
@@ -64,33 +56,7 @@ def test_mmc_mean_response_inside_confidence_interval(size, instances, lam):
 
 def test_jackson_network_with_weighted_random_split_inside_confidence_intervals():
     lam, lb_rate = 300.0, 2000.0
-    scenario = build(
-        [
-            {"id": "users", "kind": "users"},
-            {
-                "id": "lb",
-                "kind": "load_balancer",
-                "params": {
-                    "algorithm": "weighted",
-                    "weights": {"web-1": 3, "web-2": 7},
-                    "capacity_rps": lb_rate,
-                    "latency_ms": 0.0,
-                },
-            },
-            server("web-1", read_ms=8.0),
-            server("web-2", read_ms=5.0),
-            {"id": "db", "kind": "database", "params": {"read_ms": 4.0}},
-        ],
-        [
-            ("users", "lb", {"latency_ms": 20.0}),
-            ("lb", "web-1"),
-            ("lb", "web-2"),
-            ("web-1", "db", {"latency_ms": 1.0}),
-            ("web-2", "db", {"latency_ms": 1.0}),
-        ],
-        users=int(lam),
-        mix=READ_ONLY,
-    )
+    scenario = jackson_split(lam, lb_rate)
     est = estimates(scenario, 300, checks=6)
     expected = {
         "lb": sojourn(1, lam, 1 / lb_rate),
