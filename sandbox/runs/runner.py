@@ -185,7 +185,7 @@ class LiveRun:
         payload = {**self.last_frame, "events": events, "seq": self.seq, "produced_at": time.time()}
         RunFrame.objects.create(run_id=self.run.id, seq=self.seq, payload=payload)
         self._record_events(events)
-        Run.objects.filter(id=self.run.id).update(sim_time=self.engine.t)
+        Run.objects.filter(id=self.run.id).update(sim_time=self.engine.t, frames_expected=self.seq)
         self.publish(run_frame_message(payload))
         self.last_publish = now
         self.unpublished = False

@@ -79,7 +79,10 @@ class RunOut(Schema):
     speed: float
     seed: int
     sim_time: float
-    frames: int = Field(validation_alias="frames_expected")
+    frames: int = Field(
+        validation_alias="frames_expected",
+        description="Frames recorded so far (a ping run: the frames it will publish).",
+    )
     summary: dict[str, Any] | None
     failure_reason: str
     worker: str

@@ -225,6 +225,7 @@ def test_a_finished_run_is_replayed_by_the_api_also_through_a_share_link(celery_
 
     seqs = [f["seq"] for f in mine["frames"]]
     assert seqs == list(range(1, len(seqs) + 1)) and mine["next_after"] is None
+    assert owner.client.get(f"/api/runs/{run.id}").json()["frames"] == len(seqs)
     assert mine["frames"][-1]["t"] == pytest.approx(20)
     assert shared == mine
     assert [r["id"] for r in listed] == [str(run.id)]

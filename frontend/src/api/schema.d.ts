@@ -1176,7 +1176,10 @@ export interface components {
             failure_reason: string;
             /** Finished At */
             finished_at: string | null;
-            /** Frames */
+            /**
+             * Frames
+             * @description Frames recorded so far (a ping run: the frames it will publish).
+             */
             frames: number;
             /**
              * Id
