@@ -13,7 +13,7 @@ from pydantic import Field
 
 from sandbox.accounts.visitors import VisitorAuth
 from sandbox.runs import selectors, services
-from sandbox.runs.models import CapacityCurve, Run
+from sandbox.runs.models import Run
 from sandbox.runs.schemas import (
     CapacityIn,
     CapacityOut,
@@ -193,9 +193,7 @@ def capacity_start(request: HttpRequest, scenario: uuid.UUID, payload: CapacityI
 
 @capacity_router.get("/{curve_id}", response={200: CapacityOut, 404: ErrorOut})
 def capacity_detail(request: HttpRequest, curve_id: uuid.UUID):
-    curve = CapacityCurve.objects.filter(
-        id=curve_id, scenario__in=selectors.scenarios_owned_by(visitor=request.auth)
-    ).first()
+    curve = selectors.capacity_curve_get_owned(visitor=request.auth, curve_id=curve_id)
     if curve is None:
         raise HttpError(404, f"capacity curve {curve_id}: no such curve of yours")
     return curve

@@ -5,11 +5,9 @@ import uuid
 from django.db.models import QuerySet
 
 from sandbox.accounts.visitors import Visitor
-from sandbox.runs.models import Run, RunEvent, RunFrame
+from sandbox.runs.models import CapacityCurve, Run, RunEvent, RunFrame
 from sandbox.scenarios.models import Scenario
 from sandbox.scenarios.selectors import scenarios_owned_by, share_link_get_active
-
-__all__ = ["scenarios_owned_by"]
 
 
 def run_get(*, run_id: uuid.UUID | str) -> Run | None:
@@ -65,3 +63,9 @@ def run_events(*, run: Run, limit: int | None = None) -> list[dict]:
     if limit is not None:
         events = events[:limit]
     return [event.as_dict() for event in reversed(list(events))]
+
+
+def capacity_curve_get_owned(*, visitor: Visitor, curve_id: uuid.UUID) -> CapacityCurve | None:
+    return CapacityCurve.objects.filter(
+        id=curve_id, scenario__in=scenarios_owned_by(visitor=visitor)
+    ).first()

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.test import Client
 
 from simulation.capacity import meets
 from tests.channels.live import Owner
@@ -30,6 +31,7 @@ def test_stage_three_gives_a_monotone_curve_with_a_knee_below_its_analysed_capac
         curve = owner.client.get(f"/api/capacity/{curve['id']}").json()
 
     assert curve["state"] == "finished", curve
+    assert Client().get(f"/api/capacity/{curve['id']}").status_code == 404  # only the owner
     points = curve["points"]
     users = [p["users"] for p in points]
     assert users == sorted(users) and len(users) == 10 and users[0] == 100
