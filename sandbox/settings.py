@@ -214,6 +214,10 @@ RUN_HEARTBEAT_S = 1.0
 RUN_HEARTBEAT_TIMEOUT_S = env_int("RUN_HEARTBEAT_TIMEOUT_S", 15)
 CAPACITY_MAX_POINTS = 24
 
+# The account that owns the exercises shipped with ScaleLab (manage.py load_exercises); its
+# published exercises are listed on the start page for everyone.
+SHIPPED_EXERCISES_AUTHOR = env_str("SHIPPED_EXERCISES_AUTHOR", "scalelab")
+
 # Limits of the ping run (the pipeline check); see docs/limits.md.
 PING_RUN_MAX_FRAMES = 50
 PING_RUN_RATE = env_str("PING_RUN_RATE", "30/m")

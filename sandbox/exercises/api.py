@@ -18,6 +18,7 @@ from sandbox.exercises.schemas import (
     ExerciseIn,
     ExerciseOut,
     PublishedExerciseOut,
+    ShippedExerciseOut,
     SubmissionDetailOut,
     SubmissionOut,
     SubmitIn,
@@ -166,6 +167,23 @@ def exercise_submissions_csv(request: HttpRequest, exercise_id: uuid.UUID):
 
 
 # --- students, through the exercise's link ----------------------------------------------------
+
+
+@student_router.get(
+    "", response=list[ShippedExerciseOut], summary="The exercises that come with ScaleLab"
+)
+def shipped_exercises(request: HttpRequest):
+    listed = []
+    for exercise in selectors.exercises_shipped():
+        spec = ExerciseSpec.model_validate(exercise.spec)
+        listed.append(
+            {
+                "title": exercise.title,
+                "path": f"/x/{exercise.token}",
+                "criteria": [criterion_label(c) for c in spec.criteria],
+            }
+        )
+    return listed
 
 
 @student_router.get("/{token}", response=PublishedExerciseOut, summary="A published exercise")

@@ -46,6 +46,12 @@ class PublishedExerciseOut(Schema):
     drills: list[str]
 
 
+class ShippedExerciseOut(Schema):
+    title: str
+    path: str = Field(description="The exercise's page, /x/<token>.")
+    criteria: list[str]
+
+
 class AttemptOut(Schema):
     scenario: uuid.UUID
     created_at: datetime

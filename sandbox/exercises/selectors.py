@@ -3,6 +3,7 @@ see published exercises by link, and only their own attempts and submissions."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
@@ -21,6 +22,13 @@ def exercises_authored_by(*, user: AbstractBaseUser) -> QuerySet[Exercise]:
 
 def exercise_get_authored(*, user: AbstractBaseUser, exercise_id: uuid.UUID) -> Exercise | None:
     return exercises_authored_by(user=user).filter(id=exercise_id).first()
+
+
+def exercises_shipped() -> QuerySet[Exercise]:
+    """The published exercises that come with ScaleLab, oldest first (their file order)."""
+    return Exercise.objects.filter(
+        author__username=settings.SHIPPED_EXERCISES_AUTHOR, published=True
+    ).order_by("created_at")
 
 
 def exercise_get_published(*, token: str) -> Exercise | None:

@@ -168,6 +168,21 @@ def test_the_shipped_exercises_load_with_a_management_command_and_again_without_
     assert all(e.published for e in exercises)
 
 
+def test_the_shipped_exercises_are_listed_for_everyone_and_others_are_not():
+    call_command("load_exercises")
+    teacher = instructor_client("tess")
+    publish(teacher)  # a class's own exercise: reached by its link only
+
+    listed = Client().get("/api/x").json()
+
+    assert [e["title"] for e in listed] == [
+        json.loads(p.read_text())["title"] for p in sorted(EXERCISES.glob("*.json"))
+    ]
+    first = Client().get(f"/api{listed[0]['path']}")
+    assert first.status_code == 200 and first.json()["title"] == listed[0]["title"]
+    assert listed[0]["criteria"][0].startswith("availability at least")
+
+
 def test_grant_instructor_gives_and_takes_the_permission():
     ivy = user_client("ivy")
 

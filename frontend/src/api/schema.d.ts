@@ -742,6 +742,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/x": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The exercises that come with ScaleLab */
+        get: operations["sandbox_exercises_api_shipped_exercises"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/x/{token}": {
         parameters: {
             query?: never;
@@ -1369,6 +1386,18 @@ export interface components {
             token: string;
             /** Url */
             url: string;
+        };
+        /** ShippedExerciseOut */
+        ShippedExerciseOut: {
+            /** Criteria */
+            criteria: string[];
+            /**
+             * Path
+             * @description The exercise's page, /x/<token>.
+             */
+            path: string;
+            /** Title */
+            title: string;
         };
         /** SignupIn */
         SignupIn: {
@@ -2954,6 +2983,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionDetailOut"];
+                };
+            };
+        };
+    };
+    sandbox_exercises_api_shipped_exercises: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippedExerciseOut"][];
                 };
             };
         };

@@ -8,6 +8,7 @@ type Schemas = components['schemas'];
 export type Exercise = Schemas['ExerciseOut'];
 export type PublishedExercise = Schemas['PublishedExerciseOut'];
 export type SubmissionDetail = Schemas['SubmissionDetailOut'];
+export type ShippedExercise = Schemas['ShippedExerciseOut'];
 
 const enc = encodeURIComponent;
 
@@ -30,6 +31,7 @@ export const exercisesApi = {
     request('GET', `/api/exercises/${enc(id)}/submissions`) as Promise<Submission[]>,
   csvUrl: (id: string) => `/api/exercises/${enc(id)}/submissions.csv`,
 
+  shipped: () => request('GET', '/api/x') as Promise<ShippedExercise[]>,
   published: (token: string) => request('GET', `/api/x/${enc(token)}`) as Promise<PublishedExercise>,
   attempt: (token: string) =>
     request('POST', `/api/x/${enc(token)}/attempt`) as Promise<Schemas['AttemptOut']>,

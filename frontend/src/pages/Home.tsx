@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ScenarioSummary } from '../api/scenarios';
 import { TEMPLATES, type Template } from '../domain/templates';
+import { exercisesApi, type ShippedExercise } from '../exercises/api';
 import { navigate } from '../router';
 import { AccountMenu } from '../ui/AccountMenu';
 import { MiniGraph } from '../ui/MiniGraph';
@@ -21,6 +22,14 @@ export function Home() {
       .catch((e: Error) => setError(e.message));
   }, []);
   useEffect(load, [load]);
+
+  const [exercises, setExercises] = useState<ShippedExercise[]>([]);
+  useEffect(() => {
+    exercisesApi
+      .shipped()
+      .then(setExercises)
+      .catch(() => setExercises([])); // the start page works without them
+  }, []);
 
   async function fromTemplate(t: Template) {
     setBusy(t.slug);
@@ -132,6 +141,32 @@ export function Home() {
             </ul>
           )}
         </section>
+        {exercises.length > 0 && (
+          <section aria-labelledby="exercises-title">
+            <h2 id="exercises-title">Exercises from the chapter</h2>
+            <ul className="exercise-cards" data-testid="shipped-exercises">
+              {exercises.map((x) => (
+                <li key={x.path} className="exercise-card" data-testid="shipped-exercise">
+                  <a
+                    href={x.path}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(x.path);
+                    }}
+                  >
+                    <strong>{x.title}</strong>
+                  </a>
+                  <ul className="muted small">
+                    {x.criteria.map((c) => (
+                      <li key={c}>{c}</li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+
         <footer className="home-foot muted small">
           <a
             href="/pipeline"

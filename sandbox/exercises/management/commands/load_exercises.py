@@ -19,7 +19,11 @@ class Command(BaseCommand):
     help = "Load the shipped exercises for an instructor (created if missing), published."
 
     def add_arguments(self, parser):
-        parser.add_argument("--author", default="scalelab", help="Instructor's username.")
+        parser.add_argument(
+            "--author",
+            default=settings.SHIPPED_EXERCISES_AUTHOR,
+            help="Instructor's username (default: SHIPPED_EXERCISES_AUTHOR).",
+        )
 
     def handle(self, *args, author: str, **options):
         user, created = get_user_model().objects.get_or_create(username=author)
