@@ -24,6 +24,7 @@ from simulation.compile import (
     K,
     compile_scenario,
 )
+from simulation.popularity import cache_curves
 from simulation.queueing import RHO_MAX, ErlangTable, normal_cdf, sojourn_quantiles
 from simulation.scenario import NODE_KINDS, Change, Scenario
 from simulation.shapes import shape_factor
@@ -122,6 +123,9 @@ class FlowEngine(Stepping):
         )
         self.mix_rate = 1.0 / np.maximum(self.mix_service, 1e-12)
         self.last = None  # the previous tick's arrays, in this model's node order
+        self.cache_curves = [m.static_curves if cdn else m.data_curves for cdn in m.cache_is_cdn]
+        self._group_caches()
+        self._per_cache_write_share()
         if previous is None:
             self.occupancy = self._steady_occupancy(self._initial_cache_rate())
         else:
@@ -206,15 +210,43 @@ class FlowEngine(Stepping):
         cls = np.where(m.cache_is_cdn, STATIC, READ)
         return arrivals[cls, m.cache_nodes]
 
-    def _per_cache(self, compute: Callable) -> np.ndarray:
-        """Apply `compute(curves, selection)` to caches (data keys) and CDNs (static objects)."""
+    def _per_cache_write_share(self) -> None:
+        """Each data cache's own write share. A server spreading its reads over k caches sends
+        each 1/k of them, but every write invalidates its key in all of them, so the share of
+        invalidations a cache sees is writes / (its reads + writes), not the workload's."""
         m = self.model
-        out = np.zeros(len(m.cache_nodes))
-        for cdn, curves in ((False, m.data_curves), (True, m.static_curves)):
-            sel = m.cache_is_cdn == cdn
-            if sel.any():
-                out[sel] = compute(curves, sel)
+        data = np.flatnonzero(~m.cache_is_cdn)
+        writes = float(m.rate_per_user[WRITE])
+        if len(data) < 2 or writes <= 0:
+            return
+        self.cache_rate = np.zeros(len(m.cache_nodes))
+        self.occupancy = np.full(len(m.cache_nodes), np.inf)
+        self._routing_dirty = True
+        self._capacity_dirty = True
+        # One user's requests, pushed through the healthy design: shares, whatever the users.
+        per_user = self.probe(m.rate_per_user)["arrivals"][READ, m.cache_nodes]
+        wl = self.scenario.workload
+        for j in data:
+            share = writes / (per_user[j] + writes) if per_user[j] > 0 else 1.0
+            self.cache_curves[j] = cache_curves(
+                wl.keys.keys, wl.keys.zipf_exponent, round(share, 4)
+            )
+        self._group_caches()
+
+    def _per_cache(self, compute: Callable) -> np.ndarray:
+        """Apply `compute(curves, selection)` to each group of caches sharing their curves
+        (CDNs: static objects; caches: data keys at their own write share)."""
+        out = np.zeros(len(self.model.cache_nodes))
+        for curves, sel in self.cache_groups:
+            out[sel] = compute(curves, sel)
         return out
+
+    def _group_caches(self) -> None:
+        distinct = {id(c): c for c in self.cache_curves}.values()
+        self.cache_groups = [
+            (curves, np.array([c is curves for c in self.cache_curves], dtype=bool))
+            for curves in distinct
+        ]
 
     def _steady_occupancy(self, rates: np.ndarray) -> np.ndarray:
         m = self.model
