@@ -1,14 +1,14 @@
 """Building designs in the browser: by dragging and connecting, and by the keyboard alone."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.journeys import screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "canvas"
 STAGE_3_EDGES = {
     ("users", "lb-1"),
     ("lb-1", "web-1"),
@@ -19,8 +19,7 @@ STAGE_3_EDGES = {
 
 
 def shot(page: Page, name: str) -> None:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
+    screenshot(page, "canvas", name)
 
 
 def open_new_design(page: Page) -> str:

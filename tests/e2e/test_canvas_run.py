@@ -3,30 +3,25 @@ break a web server and see the load balancer's health check route around it, and
 finished run through a share link."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.journeys import open_stage, screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parents[2]
-ARTEFACTS = REPO / "test-results" / "run"
 # The worker paces a run at 10 simulated seconds per wall second by default; the load
 # balancer notices a dead target after 2 health checks 30 s apart, so about 6 s of wall time.
 RUN_TIMEOUT_MS = 30_000
 
 
 def shot(page: Page, name: str) -> None:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
+    screenshot(page, "run", name)
 
 
-def open_stage(page: Page, stage: int) -> None:
-    page.goto("/")
-    page.get_by_test_id(f"template-{stage}").click()
-    expect(page).to_have_url(re.compile(r"/d/[0-9a-f-]+$"))
-    expect(page.get_by_test_id("canvas")).to_be_visible()
+def open_stage_ready(page: Page, stage: int) -> None:
+    open_stage(page, stage)
     expect(page.get_by_test_id("run-start")).to_be_enabled()
 
 
@@ -35,7 +30,7 @@ def points(page: Page, chart: str) -> int:
 
 
 def test_a_run_moves_the_charts_and_a_killed_web_server_fails_until_the_health_check(page: Page):
-    open_stage(page, 3)
+    open_stage_ready(page, 3)
     page.get_by_test_id("run-duration").select_option("600")
     page.get_by_test_id("run-start").click()
 
@@ -104,7 +99,7 @@ def test_a_run_moves_the_charts_and_a_killed_web_server_fails_until_the_health_c
 
 
 def test_a_finished_run_is_replayed_with_the_scrubber_through_the_share_link(page: Page, browser):
-    open_stage(page, 3)
+    open_stage_ready(page, 3)
     page.get_by_test_id("run-duration").select_option("60")
     page.get_by_test_id("run-start").click()
     expect(page.get_by_test_id("run-state")).to_have_attribute(
@@ -141,6 +136,6 @@ def test_a_finished_run_is_replayed_with_the_scrubber_through_the_share_link(pag
             scrubber.press("ArrowRight")
         expect(viewer.get_by_test_id("chart-throughput")).to_have_attribute("data-points", "21")
         expect(viewer.get_by_test_id("live-web-1")).to_have_attribute("data-health", "ok")
-        viewer.screenshot(path=str(ARTEFACTS / "replay-shared.png"))
+        screenshot(viewer, "run", "replay-shared")
     finally:
         visitor.close()

@@ -7,23 +7,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.journeys import open_stage, screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-ARTEFACTS = REPO / "test-results" / "canvas"
 
 
 def shot(page: Page, name: str) -> None:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
-
-
-def open_stage(page: Page, stage: int) -> str:
-    page.goto("/")
-    page.get_by_test_id(f"template-{stage}").click()
-    expect(page).to_have_url(re.compile(r"/d/[0-9a-f-]+$"))
-    expect(page.get_by_test_id("canvas")).to_be_visible()
-    return page.url.rsplit("/", 1)[1]
+    screenshot(page, "canvas", name)
 
 
 def test_a_design_is_exported_to_a_file_and_imported_back(page: Page, tmp_path):

@@ -2,7 +2,6 @@
 opens the link, builds, submits and reads the report, and the instructor's dashboard shows it."""
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -10,16 +9,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
+from tests.e2e.journeys import screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "exercises"
 PASSWORD = "a long enough passphrase 42"
 GRADING_TIMEOUT_MS = 90_000
 
 
 def shot(page: Page, name: str) -> None:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, "exercises", name, full_page=True)
 
 
 def log_in(page: Page, username: str) -> None:
