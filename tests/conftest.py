@@ -2,9 +2,20 @@
 
 import pytest
 import redis
+from channels.layers import channel_layers
 from django.conf import settings
 
 from tests.processes import CeleryWorker, DaphneServer
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test drives its WebSocket clients in an event loop of its own; the channel layer
+    keeps asyncio locks bound to the loop that first contended for them, so each test gets a
+    fresh layer (daphne runs one loop for its whole life and never needs this)."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(scope="session")

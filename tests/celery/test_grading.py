@@ -12,7 +12,6 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from sandbox.exercises.models import GradingUnit, Submission
-from tests.channels.conftest import fresh_channel_layer  # noqa: F401  (autouse fixture)
 from tests.channels.live import receive_until, socket
 from tests.sandbox.scenario_fixtures import user_client
 

@@ -8,7 +8,6 @@ from asgiref.sync import async_to_sync
 
 from sandbox.runs.models import Run
 from sandbox.runs.tasks import simulation_run
-from tests.channels.conftest import fresh_channel_layer  # noqa: F401  (autouse fixture)
 from tests.channels.live import (
     Owner,
     is_state,
