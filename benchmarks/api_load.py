@@ -1,10 +1,11 @@
 """Scenario load and save under 50 concurrent clients against a real daphne server.
 
-Starts daphne on a free port (SQLite in a temporary folder, or DATABASE_URL when set), makes
-each client an anonymous browser session with a draft of the chapter's stage 3, then has every
-client load and save its draft in a loop. As a peer measured in the same run, the same clients
-hit /healthz (daphne and Django's middleware with no view work): the ratios say how much of the
-latency is the scenario work itself on this (shared, noisy) machine.
+Starts the app as benchmarks/stack.py does (daphne, a worker, Redis unless REDIS_URL is set;
+SQLite in a temporary folder, or DATABASE_URL when set), makes each client an anonymous
+browser session with a draft of the chapter's stage 3, then has every client load and save
+its draft in a loop. As a peer measured in the same run, the same clients hit /healthz
+(daphne and Django's middleware with no view work): the ratios say how much of the latency
+is the scenario work itself on this (shared, noisy) machine.
 
     .venv/bin/python benchmarks/api_load.py [--clients 50] [--seconds 10]
 
@@ -14,84 +15,17 @@ The last line is a JSON object.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tests.processes import free_port, stop_process  # noqa: E402
-
-DOCUMENT = json.loads((ROOT / "examples" / "03-load-balancer.json").read_text())
-
-
-class Session:
-    """One browser: a keep-alive connection, its cookies and its CSRF token."""
-
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        headers = {"Host": "localhost", "Origin": "http://localhost"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if "csrftoken" in self.cookies:
-            headers["X-CSRFToken"] = self.cookies["csrftoken"]
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
-        payload = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, (json.loads(payload) if payload else {})
-
-
-def start_server(tmp: Path) -> tuple[subprocess.Popen, int]:
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "sandbox.settings",
-        "SCENARIO_SAVES_PER_MINUTE": "100000000",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    port = free_port()
-    log = (tmp / "daphne.log").open("wb")
-    server = subprocess.Popen(
-        [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "sandbox.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            status, _ = Session(port).request("GET", "/healthz")
-            if status == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.2)
-    stop_process(server)
-    raise SystemExit(f"daphne did not start; see {tmp / 'daphne.log'}")
+from stack import STAGE_3, Browser, Stack  # noqa: E402
 
 
 def run_clients(clients: list, seconds: float, step) -> tuple[dict[str, list[float]], int]:
@@ -124,7 +58,7 @@ def run_clients(clients: list, seconds: float, step) -> tuple[dict[str, list[flo
     return latencies, errors
 
 
-def timed(session: Session, name: str, method: str, path: str, body: dict | None = None):
+def timed(session: Browser, name: str, method: str, path: str, body: dict | None = None):
     started = time.perf_counter()
     status, payload = session.request(method, path, body)
     return name, (time.perf_counter() - started) * 1000, status, payload
@@ -148,37 +82,30 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="scalelab-bench-") as tmp:
-        server, port = start_server(Path(tmp))
-        try:
-            drafts = []
-            for _ in range(args.clients):
-                session = Session(port)
-                session.request("GET", "/api/auth/csrf")
-                status, body = session.request(
-                    "POST", "/api/scenarios", {"title": "bench", "document": DOCUMENT}
-                )
-                assert status == 201, body
-                drafts.append({"session": session, "id": body["id"], "rev": body["revision"]})
+    # Saves are rate-limited per user; the benchmark measures the server, not the limit.
+    with Stack(workers=1, SCENARIO_SAVES_PER_MINUTE="100000000") as stack:
+        drafts = []
+        for _ in range(args.clients):
+            session = Browser(stack.base)
+            body = session.create_scenario()
+            drafts.append({"session": session, "id": body["id"], "rev": body["revision"]})
 
-            def healthz(draft):
-                name, ms, status, _ = timed(draft["session"], "healthz", "GET", "/healthz")
-                yield name, ms, status == 200
+        def healthz(draft):
+            name, ms, status, _ = timed(draft["session"], "healthz", "GET", "/healthz")
+            yield name, ms, status == 200
 
-            def load_and_save(draft):
-                session, path = draft["session"], f"/api/scenarios/{draft['id']}"
-                name, ms, status, body = timed(session, "load", "GET", path)
-                yield name, ms, status == 200
-                save = {"base_revision": draft["rev"], "document": body.get("document", DOCUMENT)}
-                name, ms, status, body = timed(session, "save", "PUT", path, save)
-                if status == 200:
-                    draft["rev"] = body["revision"]
-                yield name, ms, status == 200
+        def load_and_save(draft):
+            session, path = draft["session"], f"/api/scenarios/{draft['id']}"
+            name, ms, status, body = timed(session, "load", "GET", path)
+            yield name, ms, status == 200
+            save = {"base_revision": draft["rev"], "document": body.get("document", STAGE_3)}
+            name, ms, status, body = timed(session, "save", "PUT", path, save)
+            if status == 200:
+                draft["rev"] = body["revision"]
+            yield name, ms, status == 200
 
-            peer, peer_errors = run_clients(drafts, args.seconds, healthz)
-            work, work_errors = run_clients(drafts, args.seconds, load_and_save)
-        finally:
-            stop_process(server)
+        peer, peer_errors = run_clients(drafts, args.seconds, healthz)
+        work, work_errors = run_clients(drafts, args.seconds, load_and_save)
 
     load, save, floor = summary(work["load"]), summary(work["save"]), summary(peer["healthz"])
     both = work["load"] + work["save"]

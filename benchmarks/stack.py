@@ -4,6 +4,7 @@ anonymous browser session that talks to the API."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import subprocess
@@ -86,25 +87,40 @@ class Stack:
 
 
 class Browser:
-    """An anonymous browser session talking to the API, keeping its cookies."""
+    """An anonymous browser session talking to the API over one keep-alive connection,
+    keeping its cookies and sending the CSRF token."""
 
     def __init__(self, base: str) -> None:
-        self.base = base
+        host, port = base.removeprefix("http://").split(":")
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=60)
         self.cookies: dict[str, str] = {}
         self.call("GET", "/api/auth/csrf")
 
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        headers = {"Content-Type": "application/json", "Host": "localhost"}
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        """The status and the JSON answer, whatever the status."""
+        headers = {"Host": "localhost", "Origin": "http://localhost"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data, headers, method=method)
-        with urllib.request.urlopen(request, timeout=60) as response:
-            for value in response.headers.get_all("Set-Cookie") or []:
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        self.conn.request(method, path, body=data, headers=headers)
+        response = self.conn.getresponse()
+        payload = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
-            return json.loads(response.read() or b"{}")
+        return response.status, (json.loads(payload) if payload else {})
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        """The JSON answer; a status other than 2xx stops the benchmark with the answer."""
+        status, answer = self.request(method, path, body)
+        if not 200 <= status < 300:
+            raise SystemExit(f"{method} {path}: {status} {answer}")
+        return answer
 
     def create_scenario(self, document: dict = STAGE_3) -> dict:
         return self.call("POST", "/api/scenarios", {"title": "bench", "document": document})
