@@ -496,7 +496,9 @@ class FlowEngine(Stepping):
         n = m.n
         lag = np.zeros(n)
         stale = np.zeros(n)
-        replica = (self.role == REPLICA) & (m.group >= 0)
+        # A dead replica neither applies nor falls behind: it catches up afresh when restored
+        # (restore resets its backlog), so it reports no lag while down.
+        replica = (self.role == REPLICA) & (m.group >= 0) & (self.alive > 0)
         if replica.any():
             g = m.group
             prim = np.where(g >= 0, self.primary[np.maximum(g, 0)], -1)

@@ -45,6 +45,15 @@ def test_killed_primary_is_replaced_by_replica_after_failover_time():
     assert at(frames, 60)["classes"]["read"]["error_rate"] == 0  # replicas keep serving
 
 
+def test_a_dead_former_primary_reports_no_replication_lag_while_down():
+    e = engine(example("04-replication"), {"action": "kill", "target": "db", "at_s": 30})
+    frames = frames_of(e, 150)
+    old = at(frames, 140)["nodes"]["db"]
+    assert old["role"] == "replica" and not old["alive"]
+    assert old["replication_lag_ms"] == 0.0
+    assert at(frames, 140)["nodes"]["db-replica-2"]["replication_lag_ms"] > 0
+
+
 def test_writes_fail_until_restore_when_the_primary_has_no_replica():
     e = engine(
         example("03-load-balancer"),
