@@ -7,7 +7,7 @@ hit ratio follows capacity, policy, TTL and load without per-key work in the eng
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -57,6 +57,9 @@ class CacheCurves:
     lfu_hit: np.ndarray
     stale: np.ndarray
     keys: int
+    # The arguments of `cache_curves` that made these curves, so that a snapshot can store
+    # them instead of the tables (`simulation.snapshot`).
+    source: tuple = field(default=(), compare=False, repr=False)
 
     def hit_ratio(
         self, policy: np.ndarray, capacity: np.ndarray, occupancy: np.ndarray, x_ttl: np.ndarray
@@ -132,4 +135,5 @@ def cache_curves(keys: int, exponent: float, write_share: float) -> CacheCurves:
         lfu_hit=lfu_hit,
         stale=stale,
         keys=keys,
+        source=(keys, exponent, write_share),
     )

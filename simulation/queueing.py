@@ -77,6 +77,18 @@ class ErlangTable:
         lookup = np.array([self._rows[int(c)] for c in servers], dtype=np.int64)
         return lookup
 
+    def server_counts(self) -> list[int]:
+        """The server counts tabulated so far, in the order of their rows."""
+        return list(self._rows)
+
+    @classmethod
+    def with_rows(cls, counts: list[int]) -> ErlangTable:
+        """A table whose rows are those server counts in that order (rows are recomputed)."""
+        table = cls()
+        for c in counts:
+            table.rows_for(np.array([c]))
+        return table
+
     def erlang_c(self, rows: np.ndarray, servers: np.ndarray, rho: np.ndarray) -> np.ndarray:
         """Erlang C for utilisations `rho` (clipped to RHO_MAX) at the given table rows."""
         rho = np.clip(rho, 0.0, RHO_MAX)

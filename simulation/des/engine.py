@@ -13,7 +13,7 @@ import bisect
 import heapq
 import math
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
@@ -49,14 +49,42 @@ _BIG = 1 << 62
 WARM_REPLAY_MAX = 2_000_000  # requests replayed at most to warm a cache before the run
 
 
-def _draws(make: Callable[[int], np.ndarray]) -> Callable[[], float]:
-    """A `next()` over random numbers drawn from numpy in blocks (cheap per call)."""
+class _Draws:
+    """Random numbers drawn from numpy in blocks, one per call (cheap per call).
 
-    def blocks() -> Iterator[float]:
-        while True:
-            yield from make(_BLOCK).tolist()
+    A class rather than a generator so that a running engine can be pickled. A pickle holds
+    the generator's state from before the current block and the position in it, not the
+    block (128 KB): the block is drawn again on unpickling, so the sequence goes on as is.
+    """
 
-    return blocks().__next__
+    __slots__ = ("make", "block", "pos", "before")
+
+    def __init__(self, make: Callable[[int], np.ndarray]) -> None:
+        self.make = make  # a bound method of a numpy Generator, e.g. rng.random
+        self.block: list[float] = []
+        self.pos = 0
+        self.before: dict | None = None
+
+    def __call__(self) -> float:
+        pos = self.pos
+        if pos == len(self.block):
+            self.before = self.make.__self__.bit_generator.state
+            self.block = self.make(_BLOCK).tolist()
+            pos = 0
+        self.pos = pos + 1
+        return self.block[pos]
+
+    def __getstate__(self) -> tuple:
+        return self.make, self.before, self.pos
+
+    def __setstate__(self, state: tuple) -> None:
+        self.make, self.before, self.pos = state
+        self.block = []
+        if self.before is not None:
+            rng = self.make.__self__
+            again = np.random.Generator(type(rng.bit_generator)())
+            again.bit_generator.state = self.before
+            self.block = getattr(again, self.make.__name__)(_BLOCK).tolist()
 
 
 def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
@@ -107,8 +135,8 @@ class DesEngine(Stepping):
         self.rng_arrivals, self.rng_keys, rng_service, rng_route, self.rng_misc, rng_fast = (
             np.random.default_rng(s) for s in streams
         )
-        self._exp = _draws(rng_service.standard_exponential)
-        self._uni = _draws(rng_route.random)
+        self._exp = _Draws(rng_service.standard_exponential)
+        self._uni = _Draws(rng_route.random)
         self.on_frame = on_frame
         self.node_percentiles = node_percentiles
         self.dt = float(tick_s if tick_s is not None else scenario.run.tick_s)
