@@ -4,12 +4,19 @@ import { request, type ApiDeps } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
-export type Run = Schemas['RunOut'];
+// `queue` (a queued run's place in the line for a worker) is being added to RunOut on the
+// server; typed here until schema.d.ts is generated again. Read it with `asRunQueue`.
+export type Run = Schemas['RunOut'] & { queue?: unknown };
 export type RunEvent = Schemas['EventOut'];
 export type FramesPage = Schemas['FramesPageOut'];
 
+/** flow: any scale; des: every request simulated, for designs offering few enough requests. */
+export type Engine = 'flow' | 'des';
+
 export interface RunOptions {
   scenario: string;
+  /** Default: flow. */
+  engine?: Engine;
   duration_s?: number | null;
   speed?: number;
   seed?: number | null;

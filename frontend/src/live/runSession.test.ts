@@ -79,6 +79,13 @@ describe('startRun', () => {
     expect(sockets).toHaveLength(0);
   });
 
+  it('asks for the engine chosen', async () => {
+    const { fetch } = setup();
+    await startRun({ scenario: 's1', engine: 'des', speed: 10 });
+    const [, init] = fetch.mock.calls[0] as [string, RequestInit];
+    expect(JSON.parse(String(init.body))).toEqual({ engine: 'des', scenario: 's1', speed: 10 });
+  });
+
   it('starts a run again through its own endpoint', async () => {
     const { fetch } = setup();
     await runAgain('r0');
@@ -139,6 +146,46 @@ describe('controls', () => {
   });
 });
 
+describe('a queued run', () => {
+  const second = { place: 2, waiting: 5, estimate_s: 20, text: '2nd in line, about 20 s' };
+
+  it('shows its place from run.state, follows run.queue and drops it once running', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    socket().serverOpens();
+    socket().serverSends({ type: 'run.state', role: 'owner', run: { ...created, queue: second }, last_seq: 0 });
+    expect(useLiveRun.getState().queue).toEqual(second);
+
+    socket().serverSends({ type: 'run.queue', queue: { place: 1, waiting: 4, estimate_s: null, text: '1st in line', note: 'new' } });
+    expect(useLiveRun.getState().queue).toEqual({ place: 1, waiting: 4, estimate_s: null, text: '1st in line' });
+
+    socket().serverSendsRaw(JSON.stringify({ type: 'run.admission', hosts: 3 }));
+    expect(useLiveRun.getState().queue?.place).toBe(1);
+
+    socket().serverSends({ type: 'run.state', run: { ...created, state: 'running', queue: null }, last_seq: 0 });
+    expect(useLiveRun.getState().queue).toBeNull();
+    expect(useLiveRun.getState().run?.state).toBe('running');
+  });
+
+  it('can be stopped while it waits', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    socket().serverOpens();
+    socket().serverSends({ type: 'run.state', role: 'owner', run: { ...created, queue: second }, last_seq: 0 });
+    const id = sendControl('stop');
+    expect(socket().sent).toEqual([{ type: 'control', id, action: 'stop' }]);
+    socket().serverSends({ type: 'run.state', run: { ...created, state: 'cancelled', queue: null }, last_seq: 0 });
+    expect(useLiveRun.getState().queue).toBeNull();
+    expect(useLiveRun.getState().controls[0]).toMatchObject({ action: 'stop', status: 'applied' });
+  });
+
+  it('shows the place the API gave when following a queued run after a reload', () => {
+    setup();
+    watchRun({ ...created, queue: second });
+    expect(useLiveRun.getState().queue).toEqual(second);
+  });
+});
+
 describe('watchRun', () => {
   it('watches a shared run through its share token, without controls', () => {
     const { socket } = setup();
@@ -172,6 +219,21 @@ describe('watchRun', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('goes on with the next frames when another worker takes the run over', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+    socket().serverSends(metricFrame(1));
+    socket().serverSends(metricFrame(2));
+    socket().serverSends({ type: 'run.events', events: [{ t: 9, level: 'warn', node: null, text: 'resumed on another worker after 7 s' }] });
+    socket().serverSends({ type: 'run.state', run: { ...created, state: 'running', sim_time: 2 }, last_seq: 2 });
+    socket().serverSends(metricFrame(3));
+    const state = useLiveRun.getState();
+    expect(state.frames.map((f) => f.seq)).toEqual([1, 2, 3]);
+    expect(state.events.map((e) => e.text)).toContain('resumed on another worker after 7 s');
+    expect(state.status).toBe('open');
   });
 
   it('hangs up once a stopped run has sent its last frame', async () => {

@@ -80,6 +80,7 @@ export function watchRun(run: RunSummary & { ws_path: string }, share: string | 
       onStatus: (status) => mine === generation && useLiveRun.getState().statusChanged(status),
       onState: (state, _lastSeq, role) => useLiveRun.getState().stateReceived(state, role),
       onEvents: (events) => useLiveRun.getState().eventsReceived(events),
+      onQueue: (queue) => useLiveRun.getState().queueReceived(queue),
       onFrame: (raw, seq) => {
         const frame = asMetricFrame(raw, seq);
         if (frame === null) return;

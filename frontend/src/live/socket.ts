@@ -20,6 +20,20 @@ export interface RunSummary {
   seed?: number;
   /** Simulated seconds reached. */
   sim_time?: number;
+  /** Where a queued run waits for a worker; null once it runs. Checked by `asRunQueue`. */
+  queue?: unknown;
+}
+
+/** A queued run's place in the line for a worker host, as the server words it. */
+export interface RunQueue {
+  /** 1 for the next run to start. */
+  place: number;
+  /** Runs waiting in all. */
+  waiting: number | null;
+  /** Seconds until it likely starts; null when unknown. */
+  estimate_s: number | null;
+  /** The place in words: "2nd in line, about 20 s". */
+  text: string;
 }
 
 /** One line of a run's event log, in plain words, at simulated time `t`. */
@@ -46,6 +60,7 @@ export interface PingFrame {
 export type ServerMessage<F = PingFrame> =
   | { type: 'run.state'; run: RunSummary; last_seq: number; role?: 'owner' | 'watcher' }
   | { type: 'run.events'; events: RunEventLine[] }
+  | { type: 'run.queue'; queue: unknown }
   | { type: 'run.frame'; seq: number; frame: F }
   | { type: 'run.ack'; id: ControlId | null; action: string; t: number }
   | { type: 'run.error'; id: ControlId | null; code: string; message: string }
@@ -66,6 +81,8 @@ export interface RunSocketHandlers<F = PingFrame> {
   onStatus?: (status: WsStatus) => void;
   onState?: (run: RunSummary, lastSeq: number, role: 'owner' | 'watcher' | null) => void;
   onEvents?: (events: RunEventLine[]) => void;
+  /** A queued run's place changed (the raw `queue` object; see `asRunQueue`). */
+  onQueue?: (queue: unknown) => void;
   onFrame?: (frame: F, seq: number) => void;
   onAck?: (id: ControlId | null, action: string, t: number) => void;
   /** A control was refused: by the worker (`run.error`) or by the connection (`error` with an id). */
@@ -221,6 +238,9 @@ export class RunSocket<F = PingFrame> {
         break;
       case 'run.events':
         this.handlers.onEvents?.(message.events);
+        break;
+      case 'run.queue':
+        this.handlers.onQueue?.(message.queue);
         break;
       case 'run.frame':
         if (message.seq > this.seq) this.seq = message.seq;

@@ -14,6 +14,7 @@ import {
   addToDesign,
   durationOf,
   failuresOf,
+  requestsPerUserOf,
   setFailures,
   setWorkload,
   shapeOf,
@@ -62,6 +63,7 @@ export function EditorRunSide({ readOnly = false }: { readOnly?: boolean }) {
         controls={{
           scenarioId,
           users: usersOf(doc),
+          requestsPerUser: requestsPerUserOf(doc),
           onUsersChange: (users) => setWorkload({ users }),
           shape: shapeOf(doc),
           onShapeChange: (shape) => setWorkload({ shape }),

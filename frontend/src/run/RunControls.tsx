@@ -1,13 +1,17 @@
 /**
  * Run, pause, resume, stop and run again; users on a logarithmic slider with a typed input;
- * traffic shape, speed and duration. Before a run the users and shape are the design's; during
- * a run a change of users or speed is sent to the run and shows in its next frames.
+ * traffic shape, speed, duration and engine; a queued run's place in the line. Before a run the
+ * users and shape are the design's; during a run a change of users or speed is sent to the run
+ * and shows in its next frames.
  */
 import { useEffect, useRef, useState } from 'react';
+import type { Engine } from '../api/runs';
 import { speedLabel } from '../live/controls';
 import { runAgain, sendControl, startRun, stopWatching } from '../live/runSession';
 import { ACTIVE_STATES, ENDED_STATES, useLiveRun, type ControlRecord } from '../store/liveRun';
 import { formatSimTime } from './chartData';
+import { DEFAULT_REQUESTS_PER_USER_PER_S } from './designLink';
+import { DES_ADDS, ENGINES, desRefusal, engineToRun, offeredRps } from './engine';
 import { MAX_USERS, SLIDER_STEPS, formatUsers, parseUsers, sliderToUsers, usersToSlider } from './usersScale';
 
 export const SPEEDS = [1, 2, 5, 10, 30, 100, 1000, 0];
@@ -26,6 +30,8 @@ export interface RunControlsProps {
   scenarioId: string | null;
   /** The design's users (workload.users). */
   users: number;
+  /** The design's workload.requests_per_user_per_s. */
+  requestsPerUser?: number;
   /** Before a run: writes the users into the design. */
   onUsersChange?: (users: number) => void;
   /** The design's traffic shape type. */
@@ -47,7 +53,9 @@ function statusText(state: string | undefined, starting: boolean): string {
 
 export function RunControls(props: RunControlsProps) {
   const { scenarioId, users, onUsersChange, shape = 'constant', onShapeChange, durationS = 300, beforeStart, blocked } = props;
+  const requestsPerUser = props.requestsPerUser ?? DEFAULT_REQUESTS_PER_USER_PER_S;
   const run = useLiveRun((s) => s.run);
+  const queue = useLiveRun((s) => s.queue);
   const role = useLiveRun((s) => s.role);
   const starting = useLiveRun((s) => s.starting);
   const status = useLiveRun((s) => s.status);
@@ -66,6 +74,7 @@ export function RunControls(props: RunControlsProps) {
   const [target, setTarget] = useState(users);
   const [typed, setTyped] = useState(formatUsers(users));
   const [typedError, setTypedError] = useState<string | null>(null);
+  const [engine, setEngine] = useState<Engine>('flow');
   const commitTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => setDuration(durationS), [durationS]);
@@ -129,13 +138,19 @@ export function RunControls(props: RunControlsProps) {
       useLiveRun.getState().failed(`The design could not be saved before the run: ${(e as Error).message}`);
       return;
     }
-    await startRun({ scenario: scenarioId, speed, duration_s: duration });
+    await startRun({ scenario: scenarioId, engine: runEngine, speed, duration_s: duration });
   }
 
   function changeSpeed(value: number) {
     setSpeed(value);
     if (controllable) sendControl('speed', { speed: value });
   }
+
+  // The users on the panel, not yet written into the design, count already.
+  const offered = offeredRps(target, requestsPerUser);
+  const desRefused = desRefusal(offered);
+  const runEngine = engineToRun(engine, offered);
+  const shownEngine = active && run?.engine && run.engine in ENGINES ? (run.engine as Engine) : runEngine;
 
   const simTime = run?.sim_time ?? 0;
   const total = run?.duration_s ?? duration;
@@ -246,6 +261,35 @@ export function RunControls(props: RunControlsProps) {
         </label>
       </div>
 
+      <div className="run-engine">
+        <label htmlFor="run-engine" className="run-label">
+          Engine
+        </label>
+        <select
+          id="run-engine"
+          value={shownEngine}
+          onChange={(e) => setEngine(e.target.value as Engine)}
+          disabled={active}
+          aria-describedby={desRefused && !active ? 'run-engine-note run-engine-reason' : 'run-engine-note'}
+          title={active ? 'The engine applies from the next run.' : undefined}
+          data-testid="run-engine"
+        >
+          {(Object.keys(ENGINES) as Engine[]).map((key) => (
+            <option key={key} value={key} disabled={key === 'des' && desRefused !== null} title={key === 'des' ? (desRefused ?? undefined) : undefined}>
+              {ENGINES[key].label}
+            </option>
+          ))}
+        </select>
+        <p id="run-engine-note" className="muted small" data-testid="run-engine-note">
+          <strong>{ENGINES.des.name}</strong> · {DES_ADDS}.
+        </p>
+        {desRefused && !active && (
+          <p id="run-engine-reason" className="muted small" data-testid="run-engine-reason">
+            Not offered: {desRefused}.
+          </p>
+        )}
+      </div>
+
       <div className="run-buttons">
         {!active && (
           <button
@@ -318,6 +362,11 @@ export function RunControls(props: RunControlsProps) {
           </span>
         )}
       </div>
+      {queue && state === 'queued' && (
+        <p className="run-queue small" role="status" aria-live="polite" data-testid="run-queue" data-place={queue.place}>
+          Waiting for a worker: {queue.text}
+        </p>
+      )}
       {run && !replaying && (
         <div className="run-progress" role="progressbar" aria-label="Simulated time" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
           <span style={{ width: `${progress * 100}%` }} />

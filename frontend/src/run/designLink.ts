@@ -11,8 +11,10 @@ import type { DesignEdge, DesignNode } from './nodeActions';
 
 export const DEFAULT_USERS = 10_000;
 export const DEFAULT_DURATION_S = 300;
+/** The scenario format's default workload.requests_per_user_per_s. */
+export const DEFAULT_REQUESTS_PER_USER_PER_S = 0.2;
 
-type Workload = { users?: number; shape?: { type?: string } } & Record<string, unknown>;
+type Workload = { users?: number; requests_per_user_per_s?: number; shape?: { type?: string } } & Record<string, unknown>;
 
 export function workloadOf(doc: ScenarioDocument): Workload {
   const w = doc.workload;
@@ -22,6 +24,11 @@ export function workloadOf(doc: ScenarioDocument): Workload {
 export function usersOf(doc: ScenarioDocument): number {
   const users = workloadOf(doc).users;
   return typeof users === 'number' ? users : DEFAULT_USERS;
+}
+
+export function requestsPerUserOf(doc: ScenarioDocument): number {
+  const rate = workloadOf(doc).requests_per_user_per_s;
+  return typeof rate === 'number' ? rate : DEFAULT_REQUESTS_PER_USER_PER_S;
 }
 
 export function shapeOf(doc: ScenarioDocument): string {

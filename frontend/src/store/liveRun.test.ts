@@ -4,7 +4,9 @@ import {
   CHART_WINDOW,
   applyControlAnswer,
   applyFrame,
+  applyQueue,
   applyRunState,
+  asRunQueue,
   dueChanges,
   initialLiveRun,
   mergeEvents,
@@ -90,6 +92,77 @@ describe('run state', () => {
 
   it('ignores the state of another run', () => {
     expect(applyRunState({ ...initialLiveRun, run }, { ...run, id: 'other' }, 'owner')).toEqual({});
+  });
+});
+
+describe('queue', () => {
+  const queued = { id: 'r1', state: 'queued', frames: 0 };
+  const second = { place: 2, waiting: 5, estimate_s: 20, text: '2nd in line, about 20 s' };
+  const apply = (data: LiveRunData, update: Partial<LiveRunData>): LiveRunData => ({ ...data, ...update });
+
+  it('shows the place a queued run states', () => {
+    const data = apply(initialLiveRun, applyRunState(initialLiveRun, { ...queued, queue: second }, 'owner'));
+    expect(data.queue).toEqual(second);
+  });
+
+  it('follows run.queue while the run waits', () => {
+    let data = apply(initialLiveRun, applyRunState(initialLiveRun, { ...queued, queue: second }, 'owner'));
+    data = apply(data, applyQueue(data, { place: 1, waiting: 4, estimate_s: null, text: '1st in line' }));
+    expect(data.queue).toEqual({ place: 1, waiting: 4, estimate_s: null, text: '1st in line' });
+  });
+
+  it('keeps the place when a state of the queued run says nothing of it', () => {
+    let data = apply(initialLiveRun, applyRunState(initialLiveRun, { ...queued, queue: second }, 'owner'));
+    data = apply(data, applyRunState(data, queued, null));
+    expect(data.queue).toEqual(second);
+  });
+
+  it('clears the place once the run runs, and ignores a run.queue that crossed the start', () => {
+    let data = apply(initialLiveRun, applyRunState(initialLiveRun, { ...queued, queue: second }, 'owner'));
+    data = apply(data, applyRunState(data, { ...queued, state: 'running', queue: second }, null));
+    expect(data.queue).toBeNull();
+    data = apply(data, applyQueue(data, second));
+    expect(data.queue).toBeNull();
+  });
+
+  it('takes the known fields and ignores the others', () => {
+    expect(asRunQueue({ ...second, region: 'eu', hosts: [1, 2] })).toEqual(second);
+    expect(asRunQueue({ place: 3, text: ' 3rd in line ', estimate_s: 'soon' })).toEqual({
+      place: 3,
+      waiting: null,
+      estimate_s: null,
+      text: '3rd in line',
+    });
+    expect(asRunQueue({ place: 2 })).toBeNull();
+    expect(asRunQueue({ text: 'somewhere' })).toBeNull();
+    expect(asRunQueue(null)).toBeNull();
+    expect(asRunQueue([second])).toBeNull();
+  });
+
+  it('keeps the charts, the canvas frame and the log when another worker takes the run over', () => {
+    const f = frame(7, { t: 7 });
+    let data: LiveRunData = { ...initialLiveRun, run, frames: [frame(6), f], latest: f, events: [{ t: 6, level: 'info', node: null, text: 'started' }] };
+    data = apply(data, applyRunState(data, { ...run, state: 'running', sim_time: 7 }, null));
+    expect(seqs(data.frames)).toEqual([6, 7]);
+    expect(data.latest).toBe(f);
+    expect(data.events).toHaveLength(1);
+    data = apply(data, applyFrame(data, frame(8)));
+    expect(seqs(data.frames)).toEqual([6, 7, 8]);
+  });
+
+  it('counts a stop as applied when the run ends cancelled without acknowledging it', () => {
+    const data: LiveRunData = {
+      ...initialLiveRun,
+      run: queued,
+      controls: [
+        { id: 'c1', action: 'stop', label: 'stop', status: 'pending' },
+        { id: 'c2', action: 'speed', label: 'speed 10×', status: 'pending' },
+      ],
+    };
+    const update = applyRunState(data, { ...queued, state: 'cancelled', sim_time: 0 }, null);
+    expect(update.controls?.[0]).toMatchObject({ status: 'applied', t: 0 });
+    expect(update.controls?.[1]).toMatchObject({ status: 'refused', message: 'the run is cancelled' });
+    expect(update.queue).toBeNull();
   });
 });
 

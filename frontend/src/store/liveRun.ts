@@ -1,12 +1,13 @@
 /**
- * The live run on screen (not undoable): its state and the watcher's role, the socket status,
- * the newest frames in a window sized for the charts, the event log, the controls sent and
- * their answers, failures scheduled for later in the run, and a recorded run being replayed.
+ * The live run on screen (not undoable): its state and the watcher's role, its place in the
+ * line for a worker while queued, the socket status, the newest frames in a window sized for
+ * the charts, the event log, the controls sent and their answers, failures scheduled for later
+ * in the run, and a recorded run being replayed.
  * The reducers are pure functions of the data so that they can be tested without a store.
  */
 import { create } from 'zustand';
 import type { MetricFrame } from '../live/frames';
-import type { ControlId, RunEventLine, RunSummary, WsStatus } from '../live/socket';
+import type { ControlId, RunEventLine, RunQueue, RunSummary, WsStatus } from '../live/socket';
 
 /** Frames the charts show: a minute of simulated time at 10 frames per second. */
 export const CHART_WINDOW = 600;
@@ -52,6 +53,8 @@ export interface ReplayData {
 export interface LiveRunData {
   run: RunSummary | null;
   role: RunRole | null;
+  /** Where the run waits for a worker; null unless it is queued and the server said. */
+  queue: RunQueue | null;
   status: WsStatus;
   starting: boolean;
   error: string | null;
@@ -68,6 +71,7 @@ export interface LiveRunData {
 export const initialLiveRun: LiveRunData = {
   run: null,
   role: null,
+  queue: null,
   status: 'idle',
   starting: false,
   error: null,
@@ -122,21 +126,56 @@ export function mergeEvents(log: RunEventLine[], incoming: RunEventLine[], limit
   return ordered.length > limit ? ordered.slice(ordered.length - limit) : ordered;
 }
 
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/**
+ * The known fields of a `queue` object from the server, or null when there is none or it lacks
+ * the place or its words (fields added later are left out).
+ */
+export function asRunQueue(raw: unknown): RunQueue | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const q = raw as Record<string, unknown>;
+  const place = numberOrNull(q.place);
+  if (place === null || typeof q.text !== 'string' || q.text.trim() === '') return null;
+  return { place, waiting: numberOrNull(q.waiting), estimate_s: numberOrNull(q.estimate_s), text: q.text.trim() };
+}
+
+/** The run's place in the line, after a state or a summary from the API. */
+function queueOf(data: LiveRunData, run: RunSummary): RunQueue | null {
+  if (run.state !== 'queued') return null;
+  // A state without the field (an older message) leaves the place as it was.
+  return 'queue' in run ? asRunQueue(run.queue) : data.queue;
+}
+
+/** A `run.queue` message: counts only while the run is still queued (it may cross a start). */
+export function applyQueue(data: LiveRunData, raw: unknown): Partial<LiveRunData> {
+  if (data.run?.state !== 'queued') return {};
+  return { queue: asRunQueue(raw) };
+}
+
 export function applyRunState(
   data: LiveRunData,
   run: RunSummary,
   role: RunRole | null,
 ): Partial<LiveRunData> {
   if (data.run !== null && run.id !== data.run.id) return {};
-  const update: Partial<LiveRunData> = { run: { ...data.run, ...run }, starting: false };
+  // Frames, charts and the log are left alone: a run taken over by another worker after its
+  // host died goes running -> running and its frames go on from the next seq.
+  const update: Partial<LiveRunData> = { run: { ...data.run, ...run }, queue: queueOf(data, run), starting: false };
   if (role !== null) update.role = role;
   if (run.state === 'failed') {
     update.error = run.failure_reason ? `The run failed: ${run.failure_reason}` : 'The run failed.';
   }
   if (ENDED_STATES.has(run.state)) {
-    // Nothing more will be applied: whatever is still waiting for an answer never will be.
+    // Nothing more will be applied: whatever is still waiting for an answer never will be,
+    // except a stop the run ended by, which took effect acknowledged or not (a queued run has
+    // no tick to acknowledge it at).
     update.controls = data.controls.map((c) =>
-      c.status === 'pending' ? { ...c, status: 'refused', message: `the run is ${run.state}` } : c,
+      c.status !== 'pending'
+        ? c
+        : run.state === 'cancelled' && c.action === 'stop'
+          ? { ...c, status: 'applied', t: run.sim_time ?? data.run?.sim_time ?? 0 }
+          : { ...c, status: 'refused', message: `the run is ${run.state}` },
     );
   }
   return update;
@@ -200,6 +239,7 @@ export interface LiveRunActions {
   startRequested(): void;
   runCreated(run: RunSummary): void;
   stateReceived(run: RunSummary, role: RunRole | null): void;
+  queueReceived(queue: unknown): void;
   eventsReceived(events: RunEventLine[]): void;
   frameReceived(frame: MetricFrame): void;
   statusChanged(status: WsStatus): void;
@@ -224,8 +264,9 @@ let scheduleCounter = 0;
 export const useLiveRun = create<LiveRunStore>()((set, get) => ({
   ...initialLiveRun,
   startRequested: () => set({ ...initialLiveRun, scheduled: get().scheduled, starting: true }),
-  runCreated: (run) => set({ run, starting: false, error: null }),
+  runCreated: (run) => set((d) => ({ run, queue: queueOf(d, run), starting: false, error: null })),
   stateReceived: (run, role) => set((d) => applyRunState(d, run, role)),
+  queueReceived: (queue) => set((d) => applyQueue(d, queue)),
   eventsReceived: (events) => set((d) => ({ events: mergeEvents(d.events, events) })),
   frameReceived: (frame) => set((d) => applyFrame(d, frame)),
   statusChanged: (status) => set({ status }),
