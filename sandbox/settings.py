@@ -37,6 +37,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected an integer") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a finite number")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -162,7 +175,17 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
+            # The socket timeout must exceed channels-redis' 5 s BRPOP, or an idle WebSocket's
+            # receive loop times out and the consumer is closed with 1011.
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                    "retry_on_timeout": True,
+                    "health_check_interval": 15,
+                }
+            ],
             "prefix": CHANNELS_PREFIX,
             "capacity": 1000,
             "expiry": 30,
@@ -175,7 +198,11 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "scalelab")
 CELERY_TASK_SERIALIZER = "json"
+# Batch work (capacity curve points, grading, the ping run) goes to the default queue; live runs
+# to their own queue, consumed by the run hosts (sandbox/runs/host.py). See docs/architecture.md.
 CELERY_RESULT_SERIALIZER = "json"
+CELERY_LIVE_QUEUE = env_str("CELERY_LIVE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-live")
+CELERY_TASK_ROUTES = {"runs.simulation_run": {"queue": CELERY_LIVE_QUEUE}}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
@@ -211,7 +238,27 @@ RUNS_AT_ONCE_PER_OWNER = env_int("RUNS_AT_ONCE_PER_OWNER", 2)
 RUN_FRAMES_PER_S = 10.0
 RUN_DES_MAX_RPS = env_int("RUN_DES_MAX_RPS", 2000)
 RUN_HEARTBEAT_S = 1.0
-RUN_HEARTBEAT_TIMEOUT_S = env_int("RUN_HEARTBEAT_TIMEOUT_S", 15)
+# A host silent this long is taken for dead: another host resumes its runs from their snapshots.
+RUN_HEARTBEAT_TIMEOUT_S = env_int("RUN_HEARTBEAT_TIMEOUT_S", 8)
+RUN_SNAPSHOT_S = env_float("RUN_SNAPSHOT_S", 5.0)
+# The run host: CPU seconds per wall second a worker process spends on live runs, the most runs
+# it hosts, and the largest share of a process one run may take (a run at speed 0 included).
+RUN_HOST_BUDGET = env_float("RUN_HOST_BUDGET", 0.85)
+RUN_HOST_MAX_RUNS = env_int("RUN_HOST_MAX_RUNS", 60)
+RUN_MAX_CPU_SHARE = env_float("RUN_MAX_CPU_SHARE", 0.25)
+RUN_HOST_POLL_S = 0.5
+# Controls of a live run: per WebSocket, a rate with bursts; per run, the most waiting for the
+# host, and the most a host applies in one turn (so a flood cannot starve the heartbeat).
+RUN_CONTROLS_PER_S = env_float("RUN_CONTROLS_PER_S", 10.0)
+RUN_CONTROLS_BURST = env_int("RUN_CONTROLS_BURST", 20)
+RUN_CONTROLS_QUEUED_MAX = env_int("RUN_CONTROLS_QUEUED_MAX", 50)
+RUN_CONTROLS_PER_TURN = 10
+# Anonymous visitors: one run at once per browser session, and all of them together at most
+# this many, so that a script making new sessions cannot occupy the hosts.
+RUNS_AT_ONCE_PER_SESSION = env_int("RUNS_AT_ONCE_PER_SESSION", 1)
+RUNS_AT_ONCE_ANONYMOUS = env_int("RUNS_AT_ONCE_ANONYMOUS", 10)
+CAPACITY_CURVES_AT_ONCE_PER_OWNER = env_int("CAPACITY_CURVES_AT_ONCE_PER_OWNER", 1)
+CAPACITY_CURVES_AT_ONCE_ANONYMOUS = env_int("CAPACITY_CURVES_AT_ONCE_ANONYMOUS", 4)
 CAPACITY_MAX_POINTS = 24
 
 # The account that owns the exercises shipped with ScaleLab (manage.py load_exercises); its

@@ -66,25 +66,37 @@ def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
 
 
 class CeleryWorker:
-    """One `celery worker` process consuming a queue of its own, so that other workers on the
-    same Redis (another test run, `make run`) never take the tests' tasks."""
+    """One `celery worker` process consuming the test session's own batch and live queues, so
+    that other workers on the same Redis (another test run, `make run`) never take the tests'
+    tasks. Each of its processes is a run host (sandbox/runs/host.py)."""
 
-    def __init__(self, log_path: Path, queue: str | None = None, pool: str = "prefork") -> None:
+    def __init__(
+        self,
+        log_path: Path,
+        queue: str | None = None,
+        pool: str = "prefork",
+        concurrency: int = 2,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+        self.queues = [self.queue, settings.CELERY_LIVE_QUEUE]
         self.name = f"{self.queue}@{socket.gethostname()}"
+        self.concurrency = concurrency
+        self.env = env or {}
         self.log_path = log_path
         self.pool = pool
         self.process: subprocess.Popen | None = None
 
     def start(self) -> CeleryWorker:
         command = [sys.executable, "-m", "celery", "-A", "sandbox", "worker", f"--pool={self.pool}"]
-        command += ["--concurrency=2", "--loglevel=INFO", "-n", self.name, "-Q", self.queue]
+        command += [f"--concurrency={self.concurrency}", "--loglevel=INFO", "-n", self.name]
+        command += ["-Q", ",".join(self.queues)]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=child_env(),
+            env={**child_env(), **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -5,6 +5,7 @@ Protocol: docs/websocket-protocol.md."""
 
 import asyncio
 import json
+import time
 from urllib.parse import parse_qs
 
 import redis.asyncio as aioredis
@@ -20,10 +21,12 @@ from sandbox.runs.streams import run_frame_message, run_group, run_state_message
 from sandbox.scenarios.selectors import scenario_is_owned_by, share_link_get_active
 
 CLOSE_BAD_REQUEST = 4400
+CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 RESUME_MAX_FRAMES = 600
 EVENT_LOG_MAX = 500
 WATCHDOG_S = 3.0
+QUEUE_POLL_S = 1.0
 
 
 class RunConsumer(AsyncWebsocketConsumer):
@@ -33,6 +36,10 @@ class RunConsumer(AsyncWebsocketConsumer):
     may_control = False
     watchdog: asyncio.Task | None = None
     control_queue: aioredis.Redis | None = None
+    share_token: str = ""
+    queue_seen: dict | None = None
+    control_tokens: float = 0.0
+    control_refilled: float = 0.0
 
     async def connect(self) -> None:
         await self.accept()
@@ -45,7 +52,8 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         after = int(raw_after)
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
-        found = await database_sync_to_async(self._authorise)(query.get("share", [""])[-1])
+        self.share_token = query.get("share", [""])[-1]
+        found = await database_sync_to_async(self._authorise)(self.share_token)
         if found is None:
             await self._fail("not_found", f"run {self.run_id}: no such run", CLOSE_NOT_FOUND)
             return
@@ -54,6 +62,9 @@ class RunConsumer(AsyncWebsocketConsumer):
         self.group = run_group(run.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         state, events, backlog = await database_sync_to_async(self._current)(run, after)
+        self.queue_seen = state["run"].get("queue")
+        self.control_tokens = settings.RUN_CONTROLS_BURST
+        self.control_refilled = time.monotonic()
         await self._send({**state, "role": "owner" if self.may_control else "watcher"})
         if events is not None:
             await self._send({"type": "run.events", "events": events})
@@ -94,13 +105,32 @@ class RunConsumer(AsyncWebsocketConsumer):
         return state, events, backlog
 
     async def _watch_heartbeat(self) -> None:
-        """Notice a worker that died mid-run: the run is failed and everyone is told."""
+        """While the run waits, tell its place in line as it changes; while it runs, notice a
+        host that died with no other host to resume the run (it is failed, everyone is told);
+        and close a watcher's socket when the share link it came with is revoked."""
         while True:
-            await asyncio.sleep(WATCHDOG_S)
-            run = await database_sync_to_async(selectors.run_get)(run_id=self.run_id)
+            queued = self.queue_seen is not None
+            await asyncio.sleep(QUEUE_POLL_S if queued else WATCHDOG_S)
+            run, position, revoked = await database_sync_to_async(self._check)()
+            if revoked:
+                await self._fail("forbidden", "the share link was revoked", CLOSE_FORBIDDEN)
+                return
             if run is None or not run.active:
                 return
-            await database_sync_to_async(services.run_fail_if_stale)(run=run)
+            if position != self.queue_seen:
+                self.queue_seen = position
+                if position is not None:
+                    await self._send({"type": "run.queue", "queue": position})
+
+    def _check(self) -> tuple[Run | None, dict | None, bool]:
+        watcher = not self.may_control and self.share_token
+        if watcher and share_link_get_active(token=self.share_token) is None:
+            return None, None, True
+        run = selectors.run_get(run_id=self.run_id)
+        if run is None or not run.active:
+            return run, None, False
+        services.run_fail_if_stale(run=run)
+        return run, selectors.run_queue_position(run=run), False
 
     async def disconnect(self, code: int) -> None:
         if self.watchdog is not None:
@@ -131,16 +161,61 @@ class RunConsumer(AsyncWebsocketConsumer):
         except ControlError as exc:
             await self._error("invalid_control", str(exc), control_id)
             return
+        if not self._control_allowed():
+            await self._error(
+                "rate_limited",
+                f"at most {settings.RUN_CONTROLS_PER_S:g} controls a second "
+                f"(bursts of {settings.RUN_CONTROLS_BURST}); this one was dropped",
+                control_id,
+            )
+            return
         run = await database_sync_to_async(selectors.run_get)(run_id=self.run_id)
         if run is None or not run.active:
             state = run.state if run else "gone"
             await self._error("not_running", f"the run is {state}: nothing to control", control_id)
             return
+        queued_stop = control["action"] == "stop" and run.state == Run.State.QUEUED
+        if queued_stop and await database_sync_to_async(services.run_cancel_queued)(run=run):
+            return
+        try:
+            await self._push_control(control, control_id)
+        except aioredis.RedisError as exc:
+            await self._error(
+                "unavailable", f"the run could not be reached ({exc}); try again", control_id
+            )
+
+    def _control_allowed(self) -> bool:
+        """A token bucket per socket: RUN_CONTROLS_PER_S, with bursts of RUN_CONTROLS_BURST."""
+        now = time.monotonic()
+        self.control_tokens = min(
+            settings.RUN_CONTROLS_BURST,
+            self.control_tokens + (now - self.control_refilled) * settings.RUN_CONTROLS_PER_S,
+        )
+        self.control_refilled = now
+        if self.control_tokens < 1:
+            return False
+        self.control_tokens -= 1
+        return True
+
+    async def _push_control(self, control: dict, control_id: object) -> None:
         if self.control_queue is None:
-            self.control_queue = aioredis.from_url(settings.REDIS_URL)
+            self.control_queue = aioredis.from_url(
+                settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=3
+            )
         key = control_key(self.run_id)
-        await self.control_queue.rpush(key, json.dumps(control))
-        await self.control_queue.expire(key, settings.RUN_MAX_WALL_S)
+        waiting = await self.control_queue.llen(key)
+        if waiting >= settings.RUN_CONTROLS_QUEUED_MAX:
+            await self._error(
+                "busy",
+                f"{waiting} controls are waiting for this run to take them; "
+                "this one was dropped, send it again in a moment",
+                control_id,
+            )
+            return
+        pipe = self.control_queue.pipeline(transaction=False)
+        pipe.rpush(key, json.dumps(control))
+        pipe.expire(key, settings.RUN_MAX_WALL_S)
+        await pipe.execute()
 
     # --- messages from the run's group ---------------------------------------------------------
 

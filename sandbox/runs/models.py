@@ -23,6 +23,7 @@ class Run(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING, State.PAUSED)
+    ENDED_STATES = (State.FINISHED, State.FAILED, State.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PING)
@@ -45,6 +46,10 @@ class Run(models.Model):
     summary = models.JSONField(null=True, blank=True)
     failure_reason = models.TextField(blank=True)
     worker = models.CharField(max_length=255, blank=True)
+    # The run host (one worker process) carrying the run now; see sandbox/runs/host.py.
+    host = models.CharField(max_length=255, blank=True, db_index=True)
+    # Measured CPU seconds per wall second the run costs its host (estimated until measured).
+    cost = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -75,6 +80,45 @@ class RunFrame(models.Model):
 
     def __str__(self) -> str:
         return f"frame {self.seq} of {self.run_id}"
+
+
+class RunSnapshot(models.Model):
+    """The engine state of a live run at a published frame, from which another host resumes
+    it when its host dies: the run goes on after frame `seq` without a gap or a repeat."""
+
+    run = models.OneToOneField(Run, on_delete=models.CASCADE, related_name="snapshot")
+    seq = models.PositiveIntegerField()
+    sim_time = models.FloatField()
+    data = models.BinaryField()
+    taken_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"snapshot of {self.run_id} at frame {self.seq}"
+
+
+class RunHost(models.Model):
+    """A worker process hosting live runs: its budget, its load and when it last answered."""
+
+    id = models.CharField(max_length=255, primary_key=True)
+    worker = models.CharField(max_length=255)
+    budget = models.FloatField()
+    load = models.FloatField(default=0)
+    runs = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"run host {self.id}"
+
+
+class OwnerLock(models.Model):
+    """One row per owner (a user or a browser session), locked while a quota is checked and
+    the new row inserted, so that parallel requests cannot all pass the same check."""
+
+    key = models.CharField(max_length=80, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class RunEvent(models.Model):

@@ -1,11 +1,15 @@
 """Reads of runs, their frames and events: the owner's, or those a share link opens."""
 
+import math
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sandbox.accounts.visitors import Visitor
-from sandbox.runs.models import CapacityCurve, Run, RunEvent, RunFrame
+from sandbox.runs.models import CapacityCurve, Run, RunEvent, RunFrame, RunHost
 from sandbox.scenarios.models import Scenario
 from sandbox.scenarios.selectors import scenarios_owned_by, share_link_get_active
 
@@ -69,3 +73,63 @@ def capacity_curve_get_owned(*, visitor: Visitor, curve_id: uuid.UUID) -> Capaci
     return CapacityCurve.objects.filter(
         id=curve_id, scenario__in=scenarios_owned_by(visitor=visitor)
     ).first()
+
+
+def run_hosts_alive() -> QuerySet[RunHost]:
+    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
+    return RunHost.objects.filter(heartbeat_at__gte=cutoff)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def run_queue_position(*, run: Run) -> dict | None:
+    """Where a queued run stands: its place among the runs waiting for a host, and about how
+    long until a host has room for it (None when that can't be told). None unless queued.
+
+    The estimate assumes each run that ends frees room for one waiting run: the n-th in line
+    starts when the n-th running run ends, at its pace (paused runs at their wall limit)."""
+    if run.state != Run.State.QUEUED or run.kind != Run.Kind.SIMULATION:
+        return None
+    waiting = Run.objects.filter(kind=Run.Kind.SIMULATION, state=Run.State.QUEUED)
+    place = waiting.filter(created_at__lt=run.created_at).count() + 1
+    hosts = list(run_hosts_alive())
+    estimate: float | None = None
+    if not hosts:
+        text = f"{_ordinal(place)} in line; no worker is running yet"
+    else:
+        room = sum(max(0.0, h.budget - h.load) for h in hosts)
+        now = timezone.now()
+        ends = []
+        running = Run.objects.filter(
+            kind=Run.Kind.SIMULATION, state__in=(Run.State.RUNNING, Run.State.PAUSED)
+        ).only("state", "duration_s", "sim_time", "speed", "started_at")
+        for other in running:
+            wall_left = settings.RUN_MAX_WALL_S
+            if other.started_at is not None:
+                wall_left -= (now - other.started_at).total_seconds()
+            if other.state == Run.State.RUNNING and other.speed > 0:
+                wall_left = min(wall_left, (other.duration_s - other.sim_time) / other.speed)
+            ends.append(max(0.0, wall_left))
+        ends.sort()
+        if room > 0.05 and place == 1:
+            estimate = settings.RUN_HOST_POLL_S
+        elif place <= len(ends):
+            estimate = ends[place - 1] + settings.RUN_HOST_POLL_S
+        text = f"{_ordinal(place)} in line"
+        if estimate is not None:
+            text += f", about {_duration(estimate)}"
+    return {
+        "place": place,
+        "waiting": waiting.count(),
+        "estimate_s": None if estimate is None else math.ceil(estimate),
+        "text": text,
+    }
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, math.ceil(seconds))} s"
+    return f"{math.ceil(seconds / 60)} min"

@@ -11,8 +11,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from sandbox.accounts.visitors import Visitor
+from sandbox.runs.locks import owner_lock
 from sandbox.runs.models import CapacityCurve, Run, RunFrame
-from sandbox.runs.selectors import run_last_seq, runs_of_owner
+from sandbox.runs.selectors import run_hosts_alive, run_last_seq, runs_of_owner
 from sandbox.runs.streams import run_frame_message, run_state_message, stream_publish
 from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.models import Scenario
@@ -123,16 +124,11 @@ def _run_create_and_enqueue(
         raise LimitExceeded(
             f"duration_s: at most {settings.RUN_MAX_DURATION_S} simulated seconds", status=422
         )
-    mine = runs_of_owner(visitor=visitor).filter(state__in=Run.ACTIVE_STATES)
-    for active in mine:
+    for active in runs_of_owner(visitor=visitor).filter(state__in=Run.ACTIVE_STATES):
         run_fail_if_stale(run=active)
-    if mine.count() >= settings.RUNS_AT_ONCE_PER_OWNER:
-        raise LimitExceeded(
-            f"you have {settings.RUNS_AT_ONCE_PER_OWNER} runs going, the most at once; "
-            "stop one or wait for it to finish",
-            status=409,
-        )
     with transaction.atomic():
+        owner_lock(visitor=visitor)
+        _runs_quota_check(visitor=visitor)
         run = Run.objects.create(
             kind=Run.Kind.SIMULATION,
             scenario=scenario,
@@ -150,21 +146,64 @@ def _run_create_and_enqueue(
     return run
 
 
+def _runs_quota_check(*, visitor: Visitor) -> None:
+    """Runs at once: per account, per anonymous browser session, and for all anonymous
+    visitors together (new sessions are free to make, so a per-session quota alone would not
+    keep a script from occupying the hosts). Called with the owner's lock held."""
+    mine = runs_of_owner(visitor=visitor).filter(state__in=Run.ACTIVE_STATES).count()
+    limit = settings.RUNS_AT_ONCE_PER_OWNER if visitor.user else settings.RUNS_AT_ONCE_PER_SESSION
+    if mine >= limit:
+        who = "you have" if visitor.user else "this browser session has"
+        raise LimitExceeded(
+            f"{who} {limit} run{'s' if limit > 1 else ''} going, the most at once; "
+            "stop one or wait for it to finish",
+            status=409,
+        )
+    if visitor.user is None:
+        anonymous = Run.objects.filter(
+            kind=Run.Kind.SIMULATION, started_by__isnull=True, state__in=Run.ACTIVE_STATES
+        ).count()
+        if anonymous >= settings.RUNS_AT_ONCE_ANONYMOUS:
+            raise LimitExceeded(
+                f"{anonymous} runs of visitors without an account are going, the most at once; "
+                "sign up (free) to run now, or try again in a minute",
+                status=429,
+            )
+
+
+def run_cancel_queued(*, run: Run) -> bool:
+    """Stop a run that no host has taken yet; False when a host took it meanwhile (then the
+    stop goes to the host as a control)."""
+    cancelled = Run.objects.filter(id=run.id, state=Run.State.QUEUED).update(
+        state=Run.State.CANCELLED, finished_at=timezone.now()
+    )
+    if cancelled:
+        run.refresh_from_db()
+        stream_publish(run.id, run_state_message(run=run, last_seq=0))
+    return bool(cancelled)
+
+
 def run_fail_if_stale(*, run: Run) -> bool:
-    """A run whose worker has not beaten its heartbeat for a while is failed, with the reason,
-    so that it never stays "running" for ever. True when it was failed now."""
+    """A run whose host stopped beating is resumed by another host; only when no host is left
+    to resume it is it failed, with the reason, so that it never stays "running" for ever.
+    True when it was failed now."""
     if run.state not in (Run.State.RUNNING, Run.State.PAUSED) or run.heartbeat_at is None:
         return False
     silent_for = (timezone.now() - run.heartbeat_at).total_seconds()
     if silent_for < settings.RUN_HEARTBEAT_TIMEOUT_S:
         return False
+    if run_hosts_alive().exclude(id=run.host).exists():
+        return False  # one of them resumes it at its next poll
+    if silent_for < 2 * settings.RUN_HEARTBEAT_TIMEOUT_S:
+        return False  # a restarted worker may yet come back
     reason = (
-        f"the worker running it ({run.worker or 'unknown'}) stopped answering for "
-        f"{silent_for:.0f} s (it may have died); start the run again"
+        f"no worker is left to carry it: the one running it ({run.worker or 'unknown'}) "
+        f"stopped answering {silent_for:.0f} s ago and no other worker is running; "
+        "start the run again once a worker is up"
     )
-    updated = Run.objects.filter(id=run.id, state=run.state, heartbeat_at=run.heartbeat_at).update(
-        state=Run.State.FAILED, failure_reason=reason, finished_at=timezone.now()
-    )
+    updated = Run.objects.filter(
+        id=run.id, state=run.state, heartbeat_at=run.heartbeat_at, host=run.host
+    ).update(state=Run.State.FAILED, failure_reason=reason, finished_at=timezone.now())
     if not updated:
         return False
     run.refresh_from_db()

@@ -15,6 +15,8 @@ def run_group(run_id: uuid.UUID | str) -> str:
 
 
 def run_state_message(*, run: Run, last_seq: int) -> dict:
+    from sandbox.runs.selectors import run_queue_position
+
     return {
         "type": "run.state",
         "run": {
@@ -29,6 +31,8 @@ def run_state_message(*, run: Run, last_seq: int) -> dict:
             "speed": run.speed,
             "seed": run.seed,
             "sim_time": run.sim_time,
+            "worker": run.worker,
+            "queue": run_queue_position(run=run) if run.state == Run.State.QUEUED else None,
         },
         "last_seq": last_seq,
     }
