@@ -15,6 +15,7 @@ from simulation.compile import Compiled, K
 from simulation.scenario import REQUEST_CLASSES
 
 TIME_GRID_S = np.logspace(-5, 4, 181)  # response-time CDFs: 10 us to 3 h, 20 points a decade
+_LOG_GRID = np.log(TIME_GRID_S)
 QUANTILE_KEYS = ("p50_ms", "p95_ms", "p99_ms")
 QUANTILE_VALUES = (0.5, 0.95, 0.99)
 REASON_WORDS = (
@@ -137,7 +138,7 @@ def quantile_from_cdf(cdf: np.ndarray, q: float) -> float:
     if cdf[-1] <= 0:
         return 0.0
     cdf = np.maximum.accumulate(cdf / max(cdf[-1], 1e-300))
-    return float(np.exp(np.interp(q, cdf, np.log(TIME_GRID_S))))
+    return float(np.exp(np.interp(q, cdf, _LOG_GRID)))
 
 
 def _column(values: np.ndarray, digits: int = 6) -> list[float]:
@@ -148,129 +149,210 @@ def _column(values: np.ndarray, digits: int = 6) -> list[float]:
 
 def error_breakdown(
     engine: FrameSource, res: TickArrays
-) -> tuple[dict[str, float], dict[str, dict]]:
-    """Errors per reason for the system and per node, requests per second."""
+) -> tuple[dict[str, float], dict[int, dict[str, float]]]:
+    """Errors per reason for the system and for each node that has any (by node index),
+    requests per second."""
     m = engine.model
     err = res["errors"].sum(axis=1)  # (reasons, N)
     system: dict[str, float] = {}
-    per_node: dict[str, dict[str, float]] = {nid: {} for nid in m.ids}
-    for reason, i in zip(*np.nonzero(err > 1e-12), strict=True):
+    per_node: dict[int, dict[str, float]] = {}
+    reasons, nodes = np.nonzero(err > 1e-12)
+    for reason, i in zip(reasons.tolist(), nodes.tolist(), strict=True):
         words = REASON_WORDS[reason].format(m.ids[i])
         value = float(err[reason, i])
         system[words] = system.get(words, 0.0) + value
-        per_node[m.ids[i]][words] = per_node[m.ids[i]].get(words, 0.0) + value
+        node = per_node.setdefault(i, {})
+        node[words] = node.get(words, 0.0) + value
     links = res["link_errors"]
-    for r in np.flatnonzero(links > 1e-12):
+    for r in np.flatnonzero(links > 1e-12).tolist():
         words = f"link cut {m.edge_ids[m.routes.edge[r]]}"
-        src = m.ids[m.routes.src[r]]
-        system[words] = system.get(words, 0.0) + float(links[r])
-        per_node[src][words] = per_node[src].get(words, 0.0) + float(links[r])
+        src = int(m.routes.src[r])
+        value = float(links[r])
+        system[words] = system.get(words, 0.0) + value
+        node = per_node.setdefault(src, {})
+        node[words] = node.get(words, 0.0) + value
     return system, per_node
 
 
-def build_frame(engine: FrameSource, res: TickArrays) -> Frame:
-    m = engine.model
-    offered = res["offered"]
-    completions = res["completions"]
-    err_by_class = res["errors"].sum(axis=(0, 2)) + np.bincount(
-        m.routes.cls, res["link_errors"], minlength=K
+class TickFigures:
+    """The numbers of one tick that both its frame and the run summary use, rounded as the
+    frame shows them; per-node values stay numpy columns in compiled node order, so a tick
+    whose frame is not built costs a few array operations, not a dict per node."""
+
+    __slots__ = (
+        "t",
+        "offered",
+        "served_k",
+        "err_by_class",
+        "classes",
+        "total_offered",
+        "total_served",
+        "total_errors",
+        "system",
+        "errors",
+        "cost_hour",
+        "columns",
+        "node_errors",
+        "error_rps",
+        "hit_nodes",
+        "hit",
+        "lag_nodes",
+        "lag",
     )
-    sys_errors, node_errors = error_breakdown(engine, res)
-    served_k = completions.sum(axis=1)
+
+    def __init__(self, engine: FrameSource, res: TickArrays) -> None:
+        m = engine.model
+        self.t = _r(engine.t)
+        offered = self.offered = res["offered"]
+        completions = res["completions"]
+        err_by_class = self.err_by_class = res["errors"].sum(axis=(0, 2)) + np.bincount(
+            m.routes.cls, res["link_errors"], minlength=K
+        )
+        served_k = self.served_k = completions.sum(axis=1)
+        goodput = res["class_goodput"]
+        self.classes = [
+            (_r(offered[k]), _r(served_k[k]), _r(goodput[k]), _r(err_by_class[k])) for k in range(K)
+        ]
+        self.total_offered = float(offered.sum())
+        self.total_served = float(served_k.sum())
+        self.total_errors = float(err_by_class.sum())
+        cdn_cost = float((m.cdn_price_per_request * completions[0]).sum()) * 3600
+        self.cost_hour = m.cost_per_hour() + cdn_cost
+        self.system = {
+            "offered_rps": _r(self.total_offered),
+            "served_rps": _r(self.total_served),
+            "goodput_rps": _r(goodput.sum()),
+            "error_rps": _r(self.total_errors),
+            "cost_per_month": _r(self.cost_hour * 730.0, 2),
+            "lost_writes": _r(engine.lost_writes, 3),
+            "stale_reads": _r(engine.stale_reads, 3),
+        }
+        sys_errors, node_errors = error_breakdown(engine, res)
+        self.errors = {k: _r(v) for k, v in sorted(sys_errors.items())}
+        self.node_errors = {
+            i: {k: _r(v) for k, v in sorted(errs.items())} for i, errs in node_errors.items()
+        }
+        self.error_rps = np.zeros(m.n)
+        for i, errs in node_errors.items():
+            self.error_rps[i] = _r(sum(errs.values()))
+        columns = {
+            "offered_rps": _column(res["arrivals"].sum(axis=0)),
+            "served_rps": _column(res["served"].sum(axis=0)),
+            "utilization": _column(res["utilization"]),
+            "queue_length": _column(res["queue_length"]),
+            "mean_ms": _column(res["node_mean_s"] * 1000),
+        }
+        nq = res["node_quantiles_s"]
+        if nq is not None:
+            for key, row in zip(QUANTILE_KEYS, _column(nq * 1000), strict=True):
+                columns[key] = row
+        self.columns = columns
+        self.hit_nodes = m.cache_nodes
+        self.hit = np.where(engine.alive[m.cache_nodes] > 0, _column(res["hit"]), 0.0)
+        self.lag_nodes = np.flatnonzero(engine.role >= 0)
+        self.lag = _column(res["replication_lag_s"][self.lag_nodes] * 1000)
+
+
+def _column(values: np.ndarray, digits: int = 6) -> np.ndarray:
+    """Rounded JSON-ready floats; non-finite values (a dead node's infinite wait) become 0."""
+    return np.round(np.where(np.isfinite(values), values, 0.0), digits)
+
+
+def _quantiles_ms(cdf: np.ndarray) -> list[float]:
+    """p50, p95 and p99 of a CDF on TIME_GRID_S in ms, rounded (0 for an empty CDF)."""
+    if cdf[-1] <= 0:
+        return [0.0, 0.0, 0.0]
+    cdf = np.maximum.accumulate(cdf / max(cdf[-1], 1e-300))
+    seconds = np.exp(np.interp(QUANTILE_VALUES, cdf, _LOG_GRID))
+    return [_r(s * 1000) for s in seconds.tolist()]
+
+
+def build_frame(engine: FrameSource, res: TickArrays, figures: TickFigures | None = None) -> Frame:
+    """The tick's frame; `figures` are its shared numbers when the caller has them already."""
+    f = TickFigures(engine, res) if figures is None else figures
+    offered = f.offered
     classes: dict[str, ClassMetrics] = {}
     for k, name in enumerate(REQUEST_CLASSES):
-        cdf = res["class_cdf"][k]
-        q = [quantile_from_cdf(cdf, v) * 1000 if served_k[k] > 0 else 0.0 for v in QUANTILE_VALUES]
+        q = _quantiles_ms(res["class_cdf"][k]) if f.served_k[k] > 0 else [0.0, 0.0, 0.0]
+        offered_r, served_r, good_r, err_r = f.classes[k]
         classes[name] = {
-            "offered_rps": _r(offered[k]),
-            "served_rps": _r(served_k[k]),
-            "goodput_rps": _r(res["class_goodput"][k]),
-            "error_rps": _r(err_by_class[k]),
-            "error_rate": _r(err_by_class[k] / offered[k]) if offered[k] > 0 else 0.0,
+            "offered_rps": offered_r,
+            "served_rps": served_r,
+            "goodput_rps": good_r,
+            "error_rps": err_r,
+            "error_rate": _r(f.err_by_class[k] / offered[k]) if offered[k] > 0 else 0.0,
             "mean_ms": _r(res["class_mean_s"][k] * 1000),
-            "p50_ms": _r(q[0]),
-            "p95_ms": _r(q[1]),
-            "p99_ms": _r(q[2]),
+            "p50_ms": q[0],
+            "p95_ms": q[1],
+            "p99_ms": q[2],
         }
-    total_offered = float(offered.sum())
-    total_served = float(served_k.sum())
-    total_errors = float(err_by_class.sum())
-    sq = [
-        quantile_from_cdf(res["system_cdf"], v) * 1000 if total_served > 0 else 0.0
-        for v in QUANTILE_VALUES
-    ]
-    cdn_cost = float((m.cdn_price_per_request * completions[0]).sum()) * 3600
-    cost_hour = m.cost_per_hour() + cdn_cost
+    total_offered, total_served, total_errors = f.total_offered, f.total_served, f.total_errors
+    sq = _quantiles_ms(res["system_cdf"]) if total_served > 0 else [0.0, 0.0, 0.0]
+    s = f.system
     system: SystemMetrics = {
         "users": _r(engine.users),
-        "offered_rps": _r(total_offered),
-        "served_rps": _r(total_served),
-        "goodput_rps": _r(res["class_goodput"].sum()),
-        "error_rps": _r(total_errors),
+        "offered_rps": s["offered_rps"],
+        "served_rps": s["served_rps"],
+        "goodput_rps": s["goodput_rps"],
+        "error_rps": s["error_rps"],
         "error_rate": _r(total_errors / total_offered) if total_offered > 0 else 0.0,
-        "errors": {k: _r(v) for k, v in sorted(sys_errors.items())},
+        "errors": dict(f.errors),
         "availability": _r(total_served / (total_served + total_errors))
         if total_served + total_errors > 0
         else 1.0,
         "mean_ms": _r(res["system_mean_s"] * 1000),
-        "p50_ms": _r(sq[0]),
-        "p95_ms": _r(sq[1]),
-        "p99_ms": _r(sq[2]),
-        "lost_writes": _r(engine.lost_writes, 3),
-        "stale_reads": _r(engine.stale_reads, 3),
+        "p50_ms": sq[0],
+        "p95_ms": sq[1],
+        "p99_ms": sq[2],
+        "lost_writes": s["lost_writes"],
+        "stale_reads": s["stale_reads"],
         "stale_read_rps": _r(res["stale"].sum()),
         "backlog": _r(res["backlog"].sum()),
-        "cost_per_hour": _r(cost_hour),
-        "cost_per_month": _r(cost_hour * 730.0, 2),
+        "cost_per_hour": _r(f.cost_hour),
+        "cost_per_month": s["cost_per_month"],
     }
-    nodes: dict[str, NodeMetrics] = {}
-    columns = {
-        "offered_rps": res["arrivals"].sum(axis=0),
-        "served_rps": res["served"].sum(axis=0),
-        "utilization": res["utilization"],
-        "queue_length": res["queue_length"],
-        "mean_ms": res["node_mean_s"] * 1000,
-    }
-    nq = res["node_quantiles_s"]
-    if nq is not None:
-        for key, row in zip(QUANTILE_KEYS, nq, strict=True):
-            columns[key] = row * 1000
-    lists = {k: _column(v) for k, v in columns.items()}
-    if nq is None:
-        none = [None] * m.n
-        lists.update({k: none for k in QUANTILE_KEYS})
-    alive = engine.alive.tolist()
-    hit = dict(zip(m.cache_nodes.tolist(), _column(res["hit"]), strict=True))
-    lag = _column(res["replication_lag_s"] * 1000)
-    role = engine.role.tolist()
-    keys = list(lists)
-    rows = zip(*(lists[k] for k in keys), strict=True)
-    for i, (nid, values) in enumerate(zip(m.ids, rows, strict=True)):
-        errs = node_errors[nid]
-        node: NodeMetrics = {
-            "kind": m.kinds[i],
-            "alive": alive[i] > 0,
-            "instances_alive": int(alive[i]),
-            **dict(zip(keys, values, strict=True)),
-            "errors": {k: _r(v) for k, v in sorted(errs.items())},
-            "error_rps": _r(sum(errs.values())),
-        }
-        if i in hit:
-            node["hit_ratio"] = hit[i] if alive[i] > 0 else 0.0
-        if role[i] >= 0:
-            node["role"] = "primary" if role[i] == 0 else "replica"
-            node["replication_lag_ms"] = lag[i]  # 0 for the primary
-        nodes[nid] = node
     return {
-        "t": _r(engine.t),
+        "t": f.t,
         "system": system,
         "classes": classes,
-        "nodes": nodes,
+        "nodes": _node_metrics(engine, f),
         "events": list(engine.events),
     }
 
 
+def _node_metrics(engine: FrameSource, f: TickFigures) -> dict[str, NodeMetrics]:
+    m = engine.model
+    keys = list(f.columns)
+    lists = [f.columns[k].tolist() for k in keys]
+    if len(keys) < 5 + len(QUANTILE_KEYS):
+        keys += QUANTILE_KEYS
+        lists += [[None] * m.n] * len(QUANTILE_KEYS)
+    alive = engine.alive.tolist()
+    error_rps = f.error_rps.tolist()
+    hit = dict(zip(f.hit_nodes.tolist(), f.hit.tolist(), strict=True))
+    lag = dict(zip(f.lag_nodes.tolist(), f.lag.tolist(), strict=True))
+    role = engine.role.tolist()
+    node_errors = f.node_errors
+    no_errors: dict[str, float] = {}
+    nodes: dict[str, NodeMetrics] = {}
+    for i, (nid, kind, a, values) in enumerate(
+        zip(m.ids, m.kinds, alive, zip(*lists, strict=True), strict=True)
+    ):
+        node: NodeMetrics = {"kind": kind, "alive": a > 0, "instances_alive": int(a)}
+        node.update(zip(keys, values, strict=True))
+        node["errors"] = dict(node_errors.get(i, no_errors))
+        node["error_rps"] = error_rps[i]
+        if i in hit:
+            node["hit_ratio"] = hit[i]
+        if i in lag:
+            node["role"] = "primary" if role[i] == 0 else "replica"
+            node["replication_lag_ms"] = lag[i]  # 0 for the primary
+        nodes[nid] = node
+    return nodes
+
+
 _SUMMED_SYSTEM = ("offered_rps", "served_rps", "goodput_rps", "error_rps", "cost_per_month")
+_CLASS_SUMS = ("offered", "served", "good", "err")
 _NODE_MEANS = (
     "offered_rps",
     "served_rps",
@@ -280,62 +362,113 @@ _NODE_MEANS = (
     "hit_ratio",
     "replication_lag_ms",
 )
+_NODE_MAXIMA = ("utilization", "queue_length")
+_NODE_WEIGHTED = QUANTILE_KEYS + ("mean_ms",)
 
 
 class SummaryAccumulator:
-    """Folds frames into a run summary with the frame's keys (rates are time averages)."""
+    """Folds ticks into a run summary with the frame's keys (rates are time averages).
+
+    It adds the values a frame shows (rounded alike) whether or not the frame is built, so
+    a run's summary does not depend on how often frames are published. Per-node sums are
+    arrays in the current model's node order; a design change re-keys them by node id.
+    """
 
     def __init__(self) -> None:
         self.duration = 0.0
-        self.system: dict[str, float] = {k: 0.0 for k in _SUMMED_SYSTEM}
+        self.system: dict[str, float] = dict.fromkeys(_SUMMED_SYSTEM, 0.0)
         self.errors: dict[str, float] = {}
-        self.cdf = None
-        self.served_time = 0.0
         self.classes: dict[str, dict[str, float]] = {}
         self.class_cdf: np.ndarray | None = None
-        self.nodes: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []
-        self.last: Frame | None = None
+        self.last_system: dict[str, float] | None = None  # lost and stale so far
+        self.kinds: dict[str, str] = {}  # every node seen, in order, with its first kind
+        self.node_errors: dict[str, dict[str, float]] = {}
+        self._model: Compiled | None = None
+        self._ids: list[str] = []
+        self._sums: dict[str, np.ndarray] = {}  # key -> per-node sum (N,)
+        self._seen: dict[str, np.ndarray] = {}  # key -> whether a node ever had that key
+        self._parked: dict[str, dict[str, float]] = {}  # sums of nodes a change removed
 
-    def add(self, frame: Frame, res: TickArrays, dt: float) -> None:
+    def add(
+        self, figures: TickFigures, res: TickArrays, dt: float, model: Compiled, events: list[str]
+    ) -> None:
+        """Add one tick of `dt` seconds; `events` are the engine's events of this tick."""
         self.duration += dt
-        s = frame["system"]
         for k in _SUMMED_SYSTEM:
-            self.system[k] += s[k] * dt
-        for reason, v in s["errors"].items():
+            self.system[k] += figures.system[k] * dt
+        for reason, v in figures.errors.items():
             self.errors[reason] = self.errors.get(reason, 0.0) + v * dt
         weight = res["class_weight"][:, None] * dt
         contrib = res["class_cdf"] * weight
         self.class_cdf = contrib if self.class_cdf is None else self.class_cdf + contrib
-        for name, c in frame["classes"].items():
-            acc = self.classes.setdefault(name, {"offered": 0, "served": 0, "good": 0, "err": 0})
-            acc["offered"] += c["offered_rps"] * dt
-            acc["served"] += c["served_rps"] * dt
-            acc["good"] += c["goodput_rps"] * dt
-            acc["err"] += c["error_rps"] * dt
-        for nid, node in frame["nodes"].items():
-            acc = self.nodes.setdefault(nid, {"kind": node["kind"], "_w": 0.0, "errors": {}})
-            for k in _NODE_MEANS:
-                if k in node:
-                    acc[k] = acc.get(k, 0.0) + node[k] * dt
-            for k in ("utilization", "queue_length"):
-                acc["max_" + k] = max(acc.get("max_" + k, 0.0), node[k])
-            w = node["served_rps"] * dt
-            acc["_w"] += w
-            for k in QUANTILE_KEYS + ("mean_ms",):
-                if node.get(k) is not None:
-                    acc[k] = acc.get(k, 0.0) + node[k] * w
-            for reason, v in node["errors"].items():
-                acc["errors"][reason] = acc["errors"].get(reason, 0.0) + v * dt
-        self.events += [{"t": frame["t"], "text": e} for e in frame["events"]]
-        self.last = frame
+        for name, values in zip(REQUEST_CLASSES, figures.classes, strict=True):
+            acc = self.classes.setdefault(name, dict.fromkeys(_CLASS_SUMS, 0))
+            for key, v in zip(_CLASS_SUMS, values, strict=True):
+                acc[key] += v * dt
+        if model is not self._model:
+            self._rekey(model)
+        self._add_nodes(figures, model, dt)
+        if events:
+            self.events += [{"t": figures.t, "text": e} for e in events]
+        self.last_system = {k: figures.system[k] for k in ("lost_writes", "stale_reads")}
+
+    def _add_nodes(self, f: TickFigures, m: Compiled, dt: float) -> None:
+        sums, seen = self._sums, self._seen
+        cols = f.columns
+        values = {**{k: cols[k] for k in _NODE_MEANS[:4]}, "error_rps": f.error_rps}
+        for k, v in values.items():
+            sums[k] += v * dt
+            seen[k][:] = True
+        for k, nodes, v in (
+            ("hit_ratio", f.hit_nodes, f.hit),
+            ("replication_lag_ms", f.lag_nodes, f.lag),
+        ):
+            sums[k][nodes] += v * dt
+            seen[k][nodes] = True
+        for k in _NODE_MAXIMA:
+            np.maximum(sums["max_" + k], cols[k], out=sums["max_" + k])
+        w = cols["served_rps"] * dt
+        sums["_w"] += w
+        for k in _NODE_WEIGHTED:
+            if k in cols:
+                sums[k] += cols[k] * w
+                seen[k][:] = True
+        for i, errs in f.node_errors.items():
+            acc = self.node_errors.setdefault(self._ids[i], {})
+            for reason, v in errs.items():
+                acc[reason] = acc.get(reason, 0.0) + v * dt
+
+    def _rekey(self, model: Compiled) -> None:
+        """Move the per-node sums to a new model's node order, keeping them by node id."""
+        self._parked.update(self._node_sums())
+        self._model = model
+        self._ids = list(model.ids)
+        for nid, kind in zip(model.ids, model.kinds, strict=True):
+            self.kinds.setdefault(nid, kind)
+        n = model.n
+        keys = ("_w", *_NODE_MEANS, *("max_" + k for k in _NODE_MAXIMA), *_NODE_WEIGHTED)
+        self._sums = {k: np.zeros(n) for k in keys}
+        self._seen = {k: np.zeros(n, dtype=bool) for k in keys}
+        for k in ("_w", *("max_" + k for k in _NODE_MAXIMA)):
+            self._seen[k][:] = True
+        for i, nid in enumerate(self._ids):
+            for k, v in self._parked.pop(nid, {}).items():
+                self._sums[k][i] = v
+                self._seen[k][i] = True
+
+    def _node_sums(self) -> dict[str, dict[str, float]]:
+        """Per node id: the sums of the keys it has had."""
+        sums = {k: v.tolist() for k, v in self._sums.items()}
+        seen = {k: v.tolist() for k, v in self._seen.items()}
+        return {nid: {k: sums[k][i] for k in sums if seen[k][i]} for i, nid in enumerate(self._ids)}
 
     def result(self) -> dict[str, Any]:
         d = max(self.duration, 1e-300)
         served = self.system["served_rps"]
         errors = self.system["error_rps"]
         total_cdf = self.class_cdf.sum(axis=0) if self.class_cdf is not None else None
-        last = self.last["system"] if self.last else {}
+        last = self.last_system or {}
 
         def quantiles(cdf) -> dict[str, float]:
             if cdf is None or cdf[-1] <= 0:
@@ -369,10 +502,12 @@ class SummaryAccumulator:
                 "error_rate": _r(acc["err"] / acc["offered"]) if acc["offered"] > 0 else 0.0,
                 **quantiles(self.class_cdf[k] if self.class_cdf is not None else None),
             }
+        sums = {**self._parked, **self._node_sums()}
         nodes = {}
-        for nid, acc in self.nodes.items():
+        for nid, kind in self.kinds.items():
+            acc = sums[nid]
             w = acc["_w"]
-            out: dict[str, Any] = {"kind": acc["kind"]}
+            out: dict[str, Any] = {"kind": kind}
             for k in _NODE_MEANS:
                 if k in acc:
                     out[k] = _r(acc[k] / d)
@@ -380,7 +515,8 @@ class SummaryAccumulator:
                 out[k] = _r(acc[k])
             for k in ("mean_ms",) + QUANTILE_KEYS:
                 out[k] = _r(acc[k] / w) if k in acc and w > 0 else (0.0 if k in acc else None)
-            out["errors"] = {k: _r(v / d) for k, v in sorted(acc["errors"].items())}
+            errs = self.node_errors.get(nid, {})
+            out["errors"] = {k: _r(v / d) for k, v in sorted(errs.items())}
             nodes[nid] = out
         return {
             "duration_s": _r(self.duration),

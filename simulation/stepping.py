@@ -1,5 +1,5 @@
-"""What both engines share about stepping: a tick's raw arrays from `advance()` become a
-metric frame, added to the run's summary and handed to the callback."""
+"""What both engines share about stepping: a tick's raw arrays from `advance()` are added to
+the run's summary and, when asked for, become a metric frame handed to the callback."""
 
 from __future__ import annotations
 
@@ -7,30 +7,46 @@ from collections.abc import Callable
 from typing import Any
 
 from simulation import frames
+from simulation.compile import Compiled
 
 
 class Stepping:
-    """Mixed into an engine that provides `advance()`, `t`, `dt`, `summary`, `on_frame` and
-    `events`."""
+    """Mixed into an engine that provides `advance()`, `model`, `t`, `dt`, `summary`,
+    `on_frame` and `events`."""
 
+    model: Compiled
     t: float
     dt: float
     summary: frames.SummaryAccumulator
     on_frame: Callable[[frames.Frame], None] | None
     events: list[str]
+    # How many of `events` the summary has already (they stay until a frame is built).
+    _summarised_events: int = 0
 
     def advance(self) -> dict[str, Any]:  # pragma: no cover - each engine defines it
         raise NotImplementedError
 
-    def step(self) -> frames.Frame:
-        """Advance one tick; returns its frame, also handed to the callback."""
+    def step(self, *, frame: bool = True) -> frames.Frame | None:
+        """Advance one tick; returns its frame, also handed to the callback.
+
+        With `frame=False` no frame is built and None is returned, but the summary still
+        counts the tick, and the engine's events are kept for the next frame that is built,
+        so a frame tells every event since the one before it.
+        """
         result = self.advance()
-        frame = frames.build_frame(self, result)
-        self.summary.add(frame, result, self.dt)
+        figures = frames.TickFigures(self, result)
+        self.summary.add(
+            figures, result, self.dt, self.model, self.events[self._summarised_events :]
+        )
+        if not frame:
+            self._summarised_events = len(self.events)
+            return None
+        built = frames.build_frame(self, result, figures)
         if self.on_frame:
-            self.on_frame(frame)
+            self.on_frame(built)
         self.events = []
-        return frame
+        self._summarised_events = 0
+        return built
 
     def run_until(self, t: float) -> None:
         while self.t < t - 1e-9:

@@ -1,12 +1,16 @@
 """The stepping API and the frame shape the browser and the next engine rely on."""
 
 import json
+from collections import Counter
 
 import pytest
 from conftest import example
 
+from simulation.changes import parse_change
+from simulation.des import DesEngine
 from simulation.flow import FlowEngine
 from simulation.frames import Frame
+from simulation.narrator import Narrator
 
 
 def test_callback_receives_every_frame_and_run_until_stops_at_the_time():
@@ -55,3 +59,57 @@ def test_traffic_shapes_change_offered_load_over_time():
     offered = [engine.step()["system"]["offered_rps"] for _ in range(100)]
     assert max(offered) == pytest.approx(150)
     assert min(offered) == pytest.approx(30, rel=0.01)
+
+
+# Ticks at which the sparse-frame tests change the run: a kill and a restore that fall
+# between published frames, and an overload that saturates the servers.
+_CHANGES = {
+    3: {"action": "kill", "target": "db"},
+    7: {"action": "users", "users": 6_000},
+    11: {"action": "restore", "target": "db"},
+    14: {"action": "users", "users": 100},
+}
+
+
+def _changing_run(engine, ticks: int, every: int) -> list[Frame]:
+    """Step with a frame built every `every` ticks (and at the end); the frames built."""
+    built = []
+    for tick in range(ticks):
+        if tick in _CHANGES:
+            engine.apply(parse_change(_CHANGES[tick]))
+        frame = engine.step(frame=(tick + 1) % every == 0 or tick == ticks - 1)
+        if frame is not None:
+            built.append(frame)
+    return built
+
+
+@pytest.mark.parametrize("kind", [FlowEngine, DesEngine])
+def test_frames_built_every_fifth_tick_keep_the_summary_and_every_engine_event(kind):
+    every = kind(example("04-replication"), seed=2)
+    sparse = kind(example("04-replication"), seed=2)
+    all_frames = _changing_run(every, 22, 1)
+    some_frames = _changing_run(sparse, 22, 5)
+    assert [f["t"] for f in some_frames] == [5.0, 10.0, 15.0, 20.0, 22.0]
+    assert sparse.summary.result() == every.summary.result()
+    told = Counter(e for f in all_frames for e in f["events"])
+    assert len(told) >= 4  # down, promoted, saturated, back: something to lose
+    assert Counter(e for f in some_frames for e in f["events"]) == told
+    assert json.dumps(some_frames[-1], sort_keys=True) == json.dumps(all_frames[-1], sort_keys=True)
+
+
+def test_narration_of_sparse_frames_tells_each_engine_event_once():
+    every = FlowEngine(example("04-replication"))
+    sparse = FlowEngine(example("04-replication"))
+    events = Counter(e for f in _changing_run(every, 22, 1) for e in f["events"])
+    narrator = Narrator()
+    told = Counter(e["text"] for f in _changing_run(sparse, 22, 5) for e in narrator(f))
+    assert all(told[text] == count for text, count in events.items())
+
+
+def test_a_tick_without_a_frame_returns_none_and_skips_the_callback():
+    seen: list[Frame] = []
+    engine = FlowEngine(example("02-separate-database"), on_frame=seen.append)
+    assert engine.step(frame=False) is None
+    assert seen == []
+    assert engine.t == 1.0
+    assert engine.summary.result()["duration_s"] == 1.0
