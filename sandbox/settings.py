@@ -261,6 +261,7 @@ CAPACITY_CURVES_AT_ONCE_PER_OWNER = env_int("CAPACITY_CURVES_AT_ONCE_PER_OWNER",
 CAPACITY_CURVES_AT_ONCE_ANONYMOUS = env_int("CAPACITY_CURVES_AT_ONCE_ANONYMOUS", 4)
 CAPACITY_MAX_POINTS = 24
 
+SUBMISSIONS_AT_ONCE_PER_STUDENT = env_int("SUBMISSIONS_AT_ONCE_PER_STUDENT", 2)
 # The account that owns the exercises shipped with ScaleLab (manage.py load_exercises); its
 # published exercises are listed on the start page for everyone.
 SHIPPED_EXERCISES_AUTHOR = env_str("SHIPPED_EXERCISES_AUTHOR", "scalelab")

@@ -6,6 +6,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +15,10 @@ from pydantic import ValidationError
 
 from sandbox.accounts.visitors import Visitor
 from sandbox.exercises.models import Attempt, Exercise, GradingUnit, Submission
+from sandbox.runs.locks import owner_lock
 from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.models import Scenario
-from sandbox.scenarios.services import scenario_create
+from sandbox.scenarios.services import LimitExceeded, scenario_create
 from simulation.grading import (
     ExerciseSpec,
     constraint_violations,
@@ -102,13 +104,24 @@ def submission_create(
     if violations:
         raise DocumentRejected(violations)
     units = grading_units(spec)
-    submission = Submission.objects.create(
-        exercise=exercise,
-        student=student,
-        scenario=scenario,
-        document=document,
-        units_total=len(units),
-    )
+    with transaction.atomic():
+        owner_lock(visitor=Visitor(user=student, session_key=""))
+        grading = Submission.objects.filter(
+            student=student, state__in=(Submission.State.QUEUED, Submission.State.GRADING)
+        ).count()
+        if grading >= settings.SUBMISSIONS_AT_ONCE_PER_STUDENT:
+            raise LimitExceeded(
+                f"you have {grading} submissions being graded, the most at once; "
+                "wait for one to be graded",
+                status=409,
+            )
+        submission = Submission.objects.create(
+            exercise=exercise,
+            student=student,
+            scenario=scenario,
+            document=document,
+            units_total=len(units),
+        )
     submission_id = str(submission.id)
 
     def fan_out() -> None:

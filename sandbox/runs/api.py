@@ -182,6 +182,7 @@ def shared_run_events(request: HttpRequest, token: str, run_id: uuid.UUID):
 def capacity_start(request: HttpRequest, scenario: uuid.UUID, payload: CapacityIn):
     curve = services.capacity_start(
         scenario=_owned_scenario(request, scenario),
+        visitor=request.auth,
         users_min=payload.users_min,
         users_max=payload.users_max,
         points=payload.points,

@@ -68,6 +68,13 @@ class CapacityIn(Schema):
     duration_s: float = Field(120.0, gt=0, le=3600, description="Simulated seconds per point.")
 
 
+class RunQueueOut(Schema):
+    place: int = Field(description="1 for the next run a host takes.")
+    waiting: int = Field(description="Runs waiting for a host, this one included.")
+    estimate_s: int | None = Field(description="About how long until a host takes it.")
+    text: str = Field(description='In words, e.g. "2nd in line, about 20 s".')
+
+
 class RunOut(Schema):
     id: uuid.UUID
     kind: str
@@ -90,10 +97,19 @@ class RunOut(Schema):
     started_at: datetime | None
     finished_at: datetime | None
     ws_path: str
+    queue: RunQueueOut | None = Field(
+        None, description="While queued: the run's place in line and about how long it waits."
+    )
 
     @staticmethod
     def resolve_ws_path(obj) -> str:
         return f"/ws/runs/{obj.id}/"
+
+    @staticmethod
+    def resolve_queue(obj) -> dict | None:
+        from sandbox.runs.selectors import run_queue_position
+
+        return run_queue_position(run=obj)
 
 
 class FramesPageOut(Schema):

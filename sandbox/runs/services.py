@@ -17,6 +17,7 @@ from sandbox.runs.selectors import run_hosts_alive, run_last_seq, runs_of_owner
 from sandbox.runs.streams import run_frame_message, run_state_message, stream_publish
 from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.models import Scenario
+from sandbox.scenarios.selectors import scenarios_owned_by
 from sandbox.scenarios.services import LimitExceeded
 from simulation.capacity import max_users_meeting, users_steps
 from simulation.validate import validate_scenario
@@ -263,6 +264,7 @@ def run_ping_execute(*, run_id: uuid.UUID | str, worker: str) -> dict:
 def capacity_start(
     *,
     scenario: Scenario,
+    visitor: Visitor,
     users_min: int,
     users_max: int,
     points: int,
@@ -279,9 +281,12 @@ def capacity_start(
     except ValueError as exc:
         raise LimitExceeded(str(exc), status=422) from None
     target = latency_target_ms or result.scenario.workload.latency_target_ms
-    curve = CapacityCurve.objects.create(
-        scenario=scenario, users=users, latency_target_ms=target, duration_s=duration_s
-    )
+    with transaction.atomic():
+        owner_lock(visitor=visitor)
+        _capacity_quota_check(visitor=visitor)
+        curve = CapacityCurve.objects.create(
+            scenario=scenario, users=users, latency_target_ms=target, duration_s=duration_s
+        )
     document = scenario.document
     curve_id = str(curve.id)
 
@@ -300,6 +305,27 @@ def capacity_start(
     transaction.on_commit(fan_out)
     curve.refresh_from_db()
     return curve
+
+
+def _capacity_quota_check(*, visitor: Visitor) -> None:
+    """Capacity curves at once, per owner and for all visitors without an account together;
+    called with the owner's lock held."""
+    running = CapacityCurve.objects.filter(state=CapacityCurve.State.RUNNING)
+    mine = running.filter(scenario__in=scenarios_owned_by(visitor=visitor)).count()
+    if mine >= settings.CAPACITY_CURVES_AT_ONCE_PER_OWNER:
+        raise LimitExceeded(
+            f"{mine} capacity curve{'s are' if mine > 1 else ' is'} being computed for you, "
+            "the most at once; wait for it to finish",
+            status=409,
+        )
+    if visitor.user is None:
+        anonymous = running.filter(scenario__owner__isnull=True).count()
+        if anonymous >= settings.CAPACITY_CURVES_AT_ONCE_ANONYMOUS:
+            raise LimitExceeded(
+                f"{anonymous} capacity curves of visitors without an account are being "
+                "computed, the most at once; sign up (free), or try again in a minute",
+                status=429,
+            )
 
 
 def capacity_finish(*, curve_id: str, points: list[dict]) -> None:
