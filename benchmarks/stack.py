@@ -1,6 +1,6 @@
-"""The app as the benchmarks run it: Redis (unless REDIS_URL is set), daphne and Celery
-workers as separate processes, on a temporary SQLite database (or DATABASE_URL), and an
-anonymous browser session that talks to the API."""
+"""The app as the benchmarks run it: Redis (unless REDIS_URL is set), daphne processes sharing
+one port, a live and a batch Celery worker as separate processes, on a temporary SQLite
+database (or DATABASE_URL), and an anonymous browser session that talks to the API."""
 
 from __future__ import annotations
 
@@ -14,21 +14,37 @@ import time
 import urllib.request
 from pathlib import Path
 
+from celery import Celery
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.dev import start_redis  # noqa: E402
+from scripts.dev import bind_socket, start_redis, web_commands, worker_command  # noqa: E402
 from tests.processes import free_port, stop_process  # noqa: E402
 
 STAGE_3 = json.loads((ROOT / "examples" / "03-load-balancer.json").read_text())
 
 
 class Stack:
-    """`with Stack(workers=2) as stack:` … `stack.base` is the app's URL."""
+    """`with Stack(workers=2) as stack:` … `stack.base` is the app's URL.
 
-    def __init__(self, *, workers: int = 1, concurrency: int = 1, **env: str) -> None:
+    `web_processes` daphne processes share the port; one live worker with `live_concurrency`
+    processes hosts the live runs; `workers` batch workers with `concurrency` processes each
+    take the batch work (capacity curve points, grading)."""
+
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        concurrency: int = 1,
+        web_processes: int = 1,
+        live_concurrency: int = 1,
+        **env: str,
+    ) -> None:
         self.workers = workers
         self.concurrency = concurrency
+        self.web_processes = web_processes
+        self.live_concurrency = live_concurrency
         self.extra_env = env
         self.processes: list[subprocess.Popen] = []
 
@@ -42,25 +58,37 @@ class Stack:
             port = free_port()
             self.processes.append(start_redis(tmp / "redis", port))
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-        env["CELERY_TASK_DEFAULT_QUEUE"] = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+        # Queues of its own, so that other workers on the same Redis never take its tasks.
+        queue = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+        env["CELERY_TASK_DEFAULT_QUEUE"] = queue
+        env["CELERY_LIVE_QUEUE"] = f"{queue}-live"
         self.redis_url = env["REDIS_URL"]
         python = sys.executable
         subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-        web = free_port()
-        self.base = f"http://127.0.0.1:{web}"
+        self.socket = bind_socket("127.0.0.1", 0)
+        self.base = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
         self.log = tmp / "stack.log"
         log = self.log.open("wb")
-        commands = [[python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(web)]]
-        commands[0].append("sandbox.asgi:application")
+        for command in web_commands(self.socket, self.web_processes):
+            self.processes.append(
+                subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=log,
+                    pass_fds=(self.socket.fileno(),),
+                )
+            )
+        self.worker_names = [f"{queue}-live"]
+        workers = [worker_command("live", self.live_concurrency, name=f"{queue}-live", env=env)]
         for i in range(self.workers):
-            pool = (
-                ["--pool=solo"] if self.concurrency == 1 else [f"--concurrency={self.concurrency}"]
-            )
-            commands.append(
-                [python, "-m", "celery", "-A", "sandbox", "worker", *pool, "-n", f"w{i}@%h"]
-                + ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
-            )
-        for command in commands:
+            self.worker_names.append(f"{queue}-batch{i}")
+            command = worker_command("batch", self.concurrency, name=f"{queue}-batch{i}", env=env)
+            # One process in the worker itself, as the measurements before the pool had it.
+            workers.append(command + (["--pool=solo"] if self.concurrency == 1 else []))
+        for command in workers:
+            command.append("--loglevel=WARNING")
             self.processes.append(
                 subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
             )
@@ -68,21 +96,27 @@ class Stack:
         return self
 
     def _wait_ready(self) -> None:
+        """Until the app is ready and every worker of this stack answers a ping."""
+        control = Celery(broker=self.redis_url).control
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.base + "/readyz", timeout=3) as response:
-                    body = json.loads(response.read())
-                    if len(body["checks"]["celery"]["workers"]) >= min(self.workers, 1):
-                        time.sleep(1.0)  # let every worker finish starting
-                        return
+                    ready = json.loads(response.read())["status"] == "ready"
             except OSError:
-                time.sleep(0.3)
+                ready = False
+            if ready:
+                replies = control.ping(timeout=1.0)
+                answered = {name.split("@")[0] for reply in replies for name in reply}
+                if answered.issuperset(self.worker_names):
+                    return
+            time.sleep(0.3)
         raise SystemExit(f"the stack did not become ready; see {self.log}")
 
     def __exit__(self, *exc: object) -> None:
         for process in reversed(self.processes):
             stop_process(process)
+        self.socket.close()
         self.tmp.cleanup()
 
 
