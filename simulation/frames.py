@@ -7,6 +7,7 @@ JSON unchanged; the discrete-event engine emits the same shape. Keys are listed 
 
 from __future__ import annotations
 
+import math
 from typing import Any, Protocol, TypedDict
 
 import numpy as np
@@ -128,7 +129,7 @@ class Frame(TypedDict):
 
 def _r(x: float, digits: int = 6) -> float:
     x = float(x)
-    if not np.isfinite(x):
+    if not math.isfinite(x):  # math, not numpy: called dozens of times a tick
         return 0.0
     return round(x, digits)
 

@@ -160,12 +160,38 @@ def sojourn_quantiles(
     target = 1 - q
     lo = np.broadcast_to(np.log(service_time * 1e-6), (len(quantiles), len(mu))).copy()
     hi = np.broadcast_to(np.log(service_time * 60 + 60 / np.maximum(theta, 1e-12)), lo.shape).copy()
+    tail = _SojournTail(mu, theta, wait_prob)
+    mid = np.empty_like(lo)
     for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        above = sojourn_tail(np.exp(mid), mu, theta, wait_prob) > target
-        lo = np.where(above, mid, lo)
-        hi = np.where(above, hi, mid)
+        np.add(lo, hi, out=mid)
+        mid *= 0.5
+        above = tail(np.exp(mid)) > target
+        np.copyto(lo, mid, where=above)
+        np.copyto(hi, mid, where=~above)
     return delay + np.exp(0.5 * (lo + hi))
+
+
+class _SojournTail:
+    """`sojourn_tail` for fixed stations, evaluated many times (the bisection above): the
+    parts that do not depend on t are computed once; the arithmetic per t is the same."""
+
+    def __init__(self, mu: np.ndarray, theta: np.ndarray, wait_prob: np.ndarray) -> None:
+        self.mu, self.theta, self.wait_prob = mu, theta, wait_prob
+        self.neg_mu, self.neg_theta = -mu, -theta
+        diff = theta - mu
+        self.close = np.abs(diff) < 1e-9 * mu
+        self.any_close = bool(self.close.any())
+        self.safe = np.where(self.close, 1.0, diff)
+        self.stay = 1 - wait_prob
+
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        # -mu * t == -(mu * t) exactly, so the floors below match sojourn_tail's.
+        e_mu = np.exp(np.maximum(self.neg_mu * t, -700.0))
+        e_theta = np.exp(np.maximum(self.neg_theta * t, -700.0))
+        hypo = (self.theta * e_mu - self.mu * e_theta) / self.safe
+        if self.any_close:
+            hypo = np.where(self.close, (1 + self.mu * t) * e_mu, hypo)
+        return self.stay * e_mu + self.wait_prob * hypo
 
 
 def normal_cdf(z: np.ndarray) -> np.ndarray:
