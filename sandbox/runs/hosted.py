@@ -144,8 +144,10 @@ class HostedRun:
         return hosted
 
     def _replay_until(self, t: float) -> None:
+        """The ticks up to a recorded frame at `t`, building only that frame, as the host
+        that recorded it did (the narrator's state depends on which frames were built)."""
         while self.engine.t < t - 1e-9:
-            self._tick()
+            self._tick(build=self.engine.t + self.engine.dt >= t - 1e-9)
 
     @staticmethod
     def estimate_cost(run: Run) -> float:
@@ -209,12 +211,14 @@ class HostedRun:
                     break
                 if now - due > LAG_FORGIVEN_S:
                     self._anchor()
-            self._tick()
+            # Frames are built only for the ticks that are published: the last one, one after
+            # a control, and one a publish interval after the last.
+            last = engine.t + engine.dt >= self.run.duration_s - 1e-9
+            build = last or self.tick_now or now - self.last_publish >= self.publish_every
+            self._tick(build=build)
             self.tick_now = False
-            now = time.monotonic()
-            done = engine.t >= self.run.duration_s - 1e-9
-            if done or now - self.last_publish >= self.publish_every:
-                self._frame(out, now)
+            if build:
+                self._frame(out, time.monotonic())
             if time.thread_time() - begin >= slice_s:
                 break
         self._spent(time.thread_time() - begin)
@@ -228,9 +232,9 @@ class HostedRun:
             self._spent(time.thread_time() - begin)
 
     def checkpoint(self, out: Outbox) -> None:
-        """Snapshot the engine at the last published frame (no tick pending)."""
-        if self.unpublished:
-            self._frame(out, time.monotonic())
+        """Snapshot the engine, numbered with the last published frame. Ticks after that frame
+        (not yet published) are in the snapshot: their events wait in the engine for the next
+        frame, and a resumed run replays from here to the last recorded frame."""
         data = pickle.dumps(
             {"engine": engine_snapshot(self.engine), "narrator": self.narrator},
             protocol=pickle.HIGHEST_PROTOCOL,
@@ -264,10 +268,12 @@ class HostedRun:
 
     # --- inside a turn -----------------------------------------------------------------------
 
-    def _tick(self) -> None:
-        self.last_frame = self.engine.step()
-        self.unpublished = True
-        self.pending_events += self.narrator(self.last_frame)
+    def _tick(self, *, build: bool) -> None:
+        frame = self.engine.step(frame=build)
+        self.unpublished = frame is None
+        if frame is not None:
+            self.last_frame = frame
+            self.pending_events += self.narrator(frame)
 
     def _frame(self, out: Outbox, now: float) -> None:
         if self.last_frame is None:
@@ -356,8 +362,6 @@ class HostedRun:
                 raise ChangeError(
                     f"the design has {nodes} nodes, the most a design may have (docs/limits.md)"
                 )
-        if self.unpublished:
-            self._frame(out, time.monotonic())
         self.engine.apply(change)
         self._ack(out, control, None)  # the engine narrates the change itself
         self.checkpoint(out)
@@ -380,9 +384,7 @@ class HostedRun:
         out.messages.append((self.run_id, run_state_message(run=self.run, last_seq=self.seq)))
 
     def _finish(self, out: Outbox, state: str) -> None:
-        if self.last_frame is not None and (self.unpublished or self.pending_events):
-            self._frame(out, time.monotonic())
-        for event in self.pending_events:  # stopped before its first tick
+        for event in self.pending_events:  # told since the last frame (e.g. "run stopped")
             self.event_seq += 1
             out.events.append(RunEvent(run_id=self.run.id, seq=self.event_seq, **_row(event)))
         self.pending_events = []
