@@ -20,6 +20,7 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app scalelab
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 COPY manage.py ./
+COPY scripts/ scripts/
 COPY sandbox/ sandbox/
 COPY simulation/ simulation/
 COPY examples/ examples/
@@ -32,4 +33,5 @@ EXPOSE 8000
 # Needs nothing but Python: /healthz answers before host checks and the HTTPS redirect.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8000\")}/healthz', timeout=4)"]
-CMD ["sh", "-c", "exec daphne -b 0.0.0.0 -p \"$PORT\" --proxy-headers sandbox.asgi:application"]
+# Several daphne processes on one port (WEB_PROCESSES, default: the CPUs), restarted if one dies.
+CMD ["sh", "-c", "exec python scripts/dev.py web --host 0.0.0.0 --port \"$PORT\" --proxy-headers"]
