@@ -1,9 +1,14 @@
 """The REST API: one NinjaAPI with a router per app; OpenAPI at /api/openapi.json and
 interactive docs at /api/docs. Errors are JSON with a `detail` that names what was wrong."""
 
-from django.core.exceptions import RequestDataTooBig
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from sandbox.accounts.api import router as accounts_router
 from sandbox.accounts.services import AccountError
@@ -16,6 +21,10 @@ from sandbox.scenarios.api import router as scenarios_router
 from sandbox.scenarios.api import shared_router
 from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.services import LimitExceeded, ScenarioConflict
+from sandbox.web.errors import SERVER_ERROR
+from sandbox.web.jsonbody import BodyRejected, StrictJsonParser
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="ScaleLab API",
@@ -25,6 +34,7 @@ api = NinjaAPI(
         "cookie; unsafe methods need the csrftoken cookie's value in the X-CSRFToken header."
     ),
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 api.add_router("/auth", accounts_router)
 api.add_router("/scenarios", scenarios_router)
@@ -80,3 +90,31 @@ def account_error(request: HttpRequest, exc: AccountError) -> HttpResponse:
 def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     body = {"detail": "the request body is too large: see docs/limits.md for the limits"}
     return api.create_response(request, body, status=413)
+
+
+@api.exception_handler(BodyRejected)
+def body_rejected(request: HttpRequest, exc: BodyRejected) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.detail}, status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps whatever the body parser raises in a 400; keep the parser's own answer.
+    if isinstance(exc.__cause__, BodyRejected):
+        return body_rejected(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """What Django would answer, as JSON: 400 for a malformed request, 403, or a logged 500."""
+    if isinstance(exc, SuspiciousOperation | MultiPartParserError):
+        return api.create_response(request, {"detail": f"bad request: {exc}"}, status=400)
+    if isinstance(exc, RawPostDataException):
+        # A form body, already read as one by the CSRF check, where a JSON body is expected.
+        message = "send the body as application/json, not as a form"
+        return api.create_response(request, {"detail": message}, status=415)
+    if isinstance(exc, PermissionDenied):
+        return api.create_response(request, {"detail": "forbidden"}, status=403)
+    logger.exception("%s %s failed", request.method, request.path, exc_info=exc)
+    return api.create_response(request, SERVER_ERROR, status=500)

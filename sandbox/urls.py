@@ -6,6 +6,11 @@ from django.urls import path, re_path
 from sandbox.api import api
 from sandbox.web.views import index
 
+handler400 = "sandbox.web.errors.bad_request"
+handler403 = "sandbox.web.errors.permission_denied"
+handler404 = "sandbox.web.errors.page_not_found"
+handler500 = "sandbox.web.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),

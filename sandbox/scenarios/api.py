@@ -4,6 +4,7 @@ import and export, and the engine's validate and analyze for stored or posted sc
 Someone who does not own a scenario gets 404 for it, as if it did not exist."""
 
 import json
+import math
 import uuid
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from sandbox.scenarios.schemas import (
     ShareLinkOut,
     ValidationOut,
 )
+from sandbox.web.jsonbody import BodyRejected, json_parse
 from simulation.analysis import analyze
 from simulation.validate import Issue, validate_scenario
 
@@ -122,20 +124,27 @@ def scenario_import(request: HttpRequest, file: File[UploadedFile]):
         message = f"the file is {file.size} bytes; at most {settings.SCENARIO_MAX_BYTES} allowed"
         raise DocumentRejected([Issue("file", message)], status=413)
     try:
-        document = json.loads(file.read().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise DocumentRejected([Issue("file", "not UTF-8 text")]) from None
-    except json.JSONDecodeError as exc:
-        message = f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        raise DocumentRejected([Issue("file", message)]) from None
-    title = (document.get("name") if isinstance(document, dict) else None) or file.name
+        document = json_parse(file.read())
+    except BodyRejected as exc:
+        if isinstance(exc.detail, str):
+            raise DocumentRejected([Issue("file", exc.detail)]) from None
+        raise DocumentRejected([Issue(i["path"], i["msg"]) for i in exc.detail]) from None
+    if not isinstance(document, dict):
+        raise DocumentRejected([Issue("", "a scenario file must hold a JSON object")])
+    title = _imported_text(document.get("name"), 200) or _imported_text(file.name, 200)
     scenario = services.scenario_create(
         visitor=_visitor(request),
-        title=str(title)[:200] or "Imported scenario",
-        description=str(document.get("description", ""))[:10_000],
+        title=title or "Imported scenario",
+        description=_imported_text(document.get("description"), 10_000),
         document=document,
     )
     return Status(201, _scenario_out(scenario))
+
+
+def _imported_text(value: object, limit: int) -> str:
+    """A title or description taken from a file: text only, without NUL, at most `limit`."""
+    text = value if isinstance(value, str) else ""
+    return text.replace("\x00", "")[:limit].strip()
 
 
 @router.post("/validate", response=ValidationOut, summary="Validate a posted scenario")
@@ -327,4 +336,8 @@ def _analysis(document: dict):
             422,
             {"detail": [{"path": i.path, "msg": i.message} for i in result.errors]},
         )
-    return analyze(result.scenario)
+    analysis = analyze(result.scenario)
+    if not math.isfinite(analysis["cost_per_month"]):
+        message = "is larger than a number can hold: lower the prices in the design"
+        return Status(422, {"detail": [{"path": "cost_per_month", "msg": message}]})
+    return analysis
