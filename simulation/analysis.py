@@ -3,6 +3,7 @@ of users the design can carry with its bottleneck, and the cost per month."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import networkx as nx
@@ -75,27 +76,35 @@ def capacity_limit(model: Compiled, per_user: np.ndarray, users: float) -> dict[
     total = work.sum(axis=0)
     servers = model.servers_per_instance * model.active_instances
     finite = ~model.infinite & (total > 0)
+    limit = np.full(model.n, np.inf)
+    with np.errstate(over="ignore"):
+        limit[finite] = servers[finite] / total[finite]
+    # A node that would saturate only beyond the largest float (a capacity of 1e308) never does.
+    finite &= np.isfinite(limit)
     if not finite.any():
         return {"max_users": None, "bottleneck": None, "max_rps": None, "headroom": []}
-    limit = np.full(model.n, np.inf)
-    limit[finite] = servers[finite] / total[finite]
     order = np.argsort(limit, kind="stable")
     i = int(order[0])
     k = int(np.argmax(work[:, i]))
-    headroom = [
-        {
-            "node": model.ids[j],
-            "max_users": int(limit[j]),
-            "utilization_now": round(float(users / limit[j]), 6),
-        }
-        for j in order[: min(5, int(finite.sum()))]
-    ]
+    with np.errstate(over="ignore", divide="ignore"):
+        headroom = [
+            {
+                "node": model.ids[j],
+                "max_users": int(limit[j]),
+                "utilization_now": _finite_or_none(round(float(users / limit[j]), 6)),
+            }
+            for j in order[: min(5, int(finite.sum()))]
+        ]
     return {
         "max_users": int(limit[i]),
-        "max_rps": round(float(limit[i] * model.rate_per_user.sum()), 3),
+        "max_rps": _finite_or_none(round(float(limit[i] * model.rate_per_user.sum()), 3)),
         "bottleneck": {"node": model.ids[i], "request_class": REQUEST_CLASSES[k]},
         "headroom": headroom,
     }
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def cost_per_month(engine: FlowEngine, per_user: np.ndarray, users: float) -> float:

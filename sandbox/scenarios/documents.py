@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from pydantic import ValidationError
 
-from simulation.validate import Issue, validate_scenario
+from simulation.scenario import Scenario
+from simulation.validate import Issue, pydantic_issue, validate_scenario
 
 
 class DocumentRejected(Exception):
@@ -52,4 +54,15 @@ def document_check(document: Any) -> DocumentProblems:
     result = validate_scenario(document)
     if result.scenario is None:
         raise DocumentRejected(result.errors)
+    _check_types(document)
     return DocumentProblems(errors=result.errors, warnings=result.warnings)
+
+
+def _check_types(document: dict) -> None:
+    """Refuse what the engine's models would coerce, such as `"users": "1000"` or `true`:
+    the stored document must hold the types the format names, not merely convert to them.
+    JSON mode, because in Python mode strict would also refuse strings for enumerations."""
+    try:
+        Scenario.model_validate_json(json.dumps(document), strict=True)
+    except ValidationError as exc:
+        raise DocumentRejected([pydantic_issue(err, document) for err in exc.errors()]) from None
