@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sandbox.health.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "sandbox.web.csp.ContentSecurityPolicyMiddleware",
     "sandbox.web.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
