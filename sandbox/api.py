@@ -23,6 +23,7 @@ from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.services import LimitExceeded, ScenarioConflict
 from sandbox.web.errors import SERVER_ERROR
 from sandbox.web.jsonbody import BodyRejected, StrictJsonParser
+from sandbox.web.throttling import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,13 @@ def limit_exceeded(request: HttpRequest, exc: LimitExceeded) -> HttpResponse:
 def account_error(request: HttpRequest, exc: AccountError) -> HttpResponse:
     detail = [{"loc": ["body", exc.field], "path": exc.field, "msg": exc.message}]
     return api.create_response(request, {"detail": detail}, status=exc.status)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -220,6 +220,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 
+# The shared cache holds the rate-limit counters (sandbox/web/throttling.py), so that a limit
+# holds across processes. Keys are prefixed with the queue's name unless CACHE_KEY_PREFIX says
+# otherwise: each test session has a queue of its own, so sessions never share counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", CELERY_TASK_DEFAULT_QUEUE),
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    }
+}
+
 # Limits of stored designs; see docs/limits.md.
 SCENARIO_MAX_NODES = env_int("SCENARIO_MAX_NODES", 1000)
 SCENARIO_MAX_EDGES = env_int("SCENARIO_MAX_EDGES", 5000)
@@ -231,6 +243,12 @@ SHARE_LINKS_PER_SCENARIO = 20
 # A request body may carry one document plus its title and description.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SCENARIO_MAX_BYTES + 64 * 1024
 AUTH_RATE = env_str("AUTH_RATE", "20/m")
+LOGIN_FAILURES_PER_NAME = env_str("LOGIN_FAILURES_PER_NAME", "10/15m")
+LOGIN_FAILURES_PER_ADDRESS = env_str("LOGIN_FAILURES_PER_ADDRESS", "30/15m")
+# Proxies in front of the app that append the client's address to X-Forwarded-For; with 0
+# the header is ignored (anyone can write it). See docs/limits.md.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+NINJA_NUM_PROXIES = NUM_PROXIES
 PASSWORD_RESET_TIMEOUT = 3 * 3600
 
 # Limits of live runs; see docs/limits.md.

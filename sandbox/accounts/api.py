@@ -1,11 +1,9 @@
 """REST endpoints of accounts: CSRF cookie, sign up, log in, log out, who am I, and
 password reset."""
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router, Status
-from ninja.throttling import AnonRateThrottle
 
 from sandbox.accounts import services
 from sandbox.accounts.schemas import (
@@ -17,9 +15,11 @@ from sandbox.accounts.schemas import (
     SignupIn,
 )
 from sandbox.accounts.visitors import VisitorAuth
+from sandbox.web.throttling import AddressThrottle
 
 router = Router(tags=["accounts"], auth=VisitorAuth())
-AUTH_THROTTLE = [AnonRateThrottle(settings.AUTH_RATE)]
+# Per address, across processes; log-in failures are limited per name too (services.py).
+AUTH_THROTTLE = [AddressThrottle("auth", "AUTH_RATE")]
 
 
 def _me(request: HttpRequest, drafts_claimed: int = 0) -> dict:

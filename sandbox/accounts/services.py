@@ -14,6 +14,13 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from sandbox.scenarios.services import scenario_drafts_claim
+from sandbox.web.throttling import (
+    Counter,
+    Rate,
+    client_address,
+    counters_give_back,
+    counters_take,
+)
 
 User = get_user_model()
 
@@ -63,10 +70,27 @@ def user_signup(*, request: HttpRequest, username: str, email: str, password: st
     return _login_claiming_drafts(request, user)
 
 
+def _login_counters(request: HttpRequest, username: str) -> list[Counter]:
+    return [
+        Counter("login-name", username.casefold(), Rate.parse(settings.LOGIN_FAILURES_PER_NAME)),
+        Counter(
+            "login-address",
+            client_address(request),
+            Rate.parse(settings.LOGIN_FAILURES_PER_ADDRESS),
+        ),
+    ]
+
+
 def user_login(*, request: HttpRequest, username: str, password: str) -> int:
+    """Log in; refused with RateLimited once the name or the address has failed too often
+    (docs/limits.md), even with the right password, until the window ends. An attempt
+    counts as a failure from the start, so parallel guesses cannot pass the limit."""
+    counters = _login_counters(request, username)
+    taken_at = counters_take(counters, "too many failed log-ins for this name or from here")
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise AccountError("password", "wrong username or password", status=401)
+    counters_give_back(counters, taken_at)
     return _login_claiming_drafts(request, user)
 
 

@@ -4,11 +4,9 @@ capacity curve."""
 
 import uuid
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
 from sandbox.accounts.visitors import VisitorAuth
@@ -26,6 +24,7 @@ from sandbox.runs.schemas import (
 )
 from sandbox.scenarios.models import Scenario
 from sandbox.scenarios.selectors import scenario_get_owned, share_link_get_active
+from sandbox.web.throttling import AddressThrottle
 
 router = Router(tags=["runs"], auth=VisitorAuth())
 shared_runs_router = Router(tags=["shared"], auth=VisitorAuth())
@@ -67,8 +66,7 @@ def _frames_page(run: Run, page: PageQuery) -> dict:
 @router.post(
     "/ping",
     response={201: RunOut, 503: ErrorOut},
-    auth=None,
-    throttle=[AnonRateThrottle(settings.PING_RUN_RATE)],
+    throttle=[AddressThrottle("ping", "PING_RUN_RATE")],
     summary="Start a ping run: a worker publishes numbered frames to the run's WebSocket",
 )
 def ping_run_start(request: HttpRequest, payload: PingRunIn):
