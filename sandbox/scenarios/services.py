@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -53,6 +55,17 @@ def _check_save_rate(*, visitor: Visitor) -> None:
         )
 
 
+def _lock_owner(*, visitor: Visitor) -> None:
+    """Hold the owner's row (the user, or the anonymous visitor's session) until the
+    transaction ends, so that a limit counted before an insert holds for parallel requests
+    (on SQLite, IMMEDIATE transactions already serialise every writer)."""
+    if visitor.user is not None:
+        rows = get_user_model().objects.filter(pk=visitor.user.pk)
+    else:
+        rows = Session.objects.filter(session_key=visitor.session_key)
+    list(rows.select_for_update().values_list("pk", flat=True))
+
+
 def _add_revision(*, scenario: Scenario, visitor: Visitor, restored_from: int | None = None):
     ScenarioRevision.objects.create(
         scenario=scenario,
@@ -78,14 +91,15 @@ def scenario_create(
     forked_from: Scenario | None = None,
 ) -> Scenario:
     problems = document_check(document)
-    _check_save_rate(visitor=visitor)
-    if scenarios_owned_by(visitor=visitor).count() >= settings.SCENARIOS_PER_OWNER:
-        raise LimitExceeded(
-            f"you have {settings.SCENARIOS_PER_OWNER} scenarios, the most allowed; "
-            "delete one to make room",
-            status=409,
-        )
     with transaction.atomic():
+        _lock_owner(visitor=visitor)
+        _check_save_rate(visitor=visitor)
+        if scenarios_owned_by(visitor=visitor).count() >= settings.SCENARIOS_PER_OWNER:
+            raise LimitExceeded(
+                f"you have {settings.SCENARIOS_PER_OWNER} scenarios, the most allowed; "
+                "delete one to make room",
+                status=409,
+            )
         scenario = Scenario.objects.create(
             owner=visitor.user,
             session_key="" if visitor.user else visitor.session_key,
@@ -110,8 +124,9 @@ def scenario_save(
     restored_from: int | None = None,
 ) -> Scenario:
     problems = document_check(document)
-    _check_save_rate(visitor=visitor)
     with transaction.atomic():
+        _lock_owner(visitor=visitor)
+        _check_save_rate(visitor=visitor)
         locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if locked.revision != base_revision:
             raise ScenarioConflict(base_revision=base_revision, current_revision=locked.revision)
@@ -158,16 +173,19 @@ def scenario_fork(*, source: Scenario, visitor: Visitor) -> Scenario:
 
 
 def share_link_create(*, scenario: Scenario) -> ShareLink:
-    active = scenario.share_links.filter(revoked_at__isnull=True).count()
-    if active >= settings.SHARE_LINKS_PER_SCENARIO:
-        raise LimitExceeded(
-            f"a scenario may have at most {settings.SHARE_LINKS_PER_SCENARIO} live share "
-            "links; revoke one first",
-            status=409,
+    with transaction.atomic():
+        # Locking the scenario makes the count and the insert one step for parallel requests.
+        list(Scenario.objects.select_for_update().filter(pk=scenario.pk).values_list("pk"))
+        active = scenario.share_links.filter(revoked_at__isnull=True).count()
+        if active >= settings.SHARE_LINKS_PER_SCENARIO:
+            raise LimitExceeded(
+                f"a scenario may have at most {settings.SHARE_LINKS_PER_SCENARIO} live share "
+                "links; revoke one first",
+                status=409,
+            )
+        return ShareLink.objects.create(
+            scenario=scenario, token=secrets.token_urlsafe(SHARE_TOKEN_BYTES)
         )
-    return ShareLink.objects.create(
-        scenario=scenario, token=secrets.token_urlsafe(SHARE_TOKEN_BYTES)
-    )
 
 
 def share_link_revoke(*, link: ShareLink) -> ShareLink:
