@@ -2,6 +2,7 @@
 environment, with safe development defaults (SQLite, a local Redis)."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -120,6 +121,7 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite file by default, anything dj-database-url understands via DATABASE_URL.
+_CELERY_WORKER = "celery" in Path(sys.argv[0]).parts[-2:] and "worker" in sys.argv
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -132,15 +134,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _CELERY_WORKER:
+    # Celery closes a process's pool around every task (its Django fix-up), which would pull
+    # the connections from under a run host's thread: a worker keeps a connection per thread.
+    DATABASES["default"]["CONN_MAX_AGE"] = 300
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_POOL", True
 ):
     # A connection pool per process: under ASGI each request runs in its own thread, so
-    # persistent connections do not apply; a pool saves a new connection per request.
+    # persistent connections do not apply; a pool saves a new connection per request. A
+    # request waits at most DATABASE_POOL_TIMEOUT for one, then gets a 503 (database down).
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 20),
-        "timeout": 10,
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 3.0),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -198,13 +206,13 @@ CHANNEL_LAYERS = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
-CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "scalelab")
-CELERY_TASK_SERIALIZER = "json"
 # Batch work (capacity curve points, grading, the ping run) goes to the default queue; live runs
 # to their own queue, consumed by the run hosts (sandbox/runs/host.py). See docs/architecture.md.
-CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "scalelab")
 CELERY_LIVE_QUEUE = env_str("CELERY_LIVE_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-live")
 CELERY_TASK_ROUTES = {"runs.simulation_run": {"queue": CELERY_LIVE_QUEUE}}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
@@ -279,9 +287,9 @@ RUNS_AT_ONCE_PER_SESSION = env_int("RUNS_AT_ONCE_PER_SESSION", 1)
 RUNS_AT_ONCE_ANONYMOUS = env_int("RUNS_AT_ONCE_ANONYMOUS", 10)
 CAPACITY_CURVES_AT_ONCE_PER_OWNER = env_int("CAPACITY_CURVES_AT_ONCE_PER_OWNER", 1)
 CAPACITY_CURVES_AT_ONCE_ANONYMOUS = env_int("CAPACITY_CURVES_AT_ONCE_ANONYMOUS", 4)
+SUBMISSIONS_AT_ONCE_PER_STUDENT = env_int("SUBMISSIONS_AT_ONCE_PER_STUDENT", 2)
 CAPACITY_MAX_POINTS = 24
 
-SUBMISSIONS_AT_ONCE_PER_STUDENT = env_int("SUBMISSIONS_AT_ONCE_PER_STUDENT", 2)
 # The account that owns the exercises shipped with ScaleLab (manage.py load_exercises); its
 # published exercises are listed on the start page for everyone.
 SHIPPED_EXERCISES_AUTHOR = env_str("SHIPPED_EXERCISES_AUTHOR", "scalelab")

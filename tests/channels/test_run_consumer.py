@@ -138,3 +138,29 @@ def test_a_websocket_from_a_foreign_origin_is_rejected(redis_url):
         return connected
 
     assert async_to_sync(scenario)() is False
+
+
+def test_a_socket_with_nothing_to_carry_stays_open_past_the_layers_receive_timeout(redis_url):
+    """channels-redis waits 5 s in BRPOP for a message; a Redis socket timeout that is not
+    longer than that (redis-py's default is 5 s) made an idle consumer die with 1011 whenever
+    the timeout fired first, which under load was about every 5 s."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    assert all(host["socket_timeout"] > layer.brpop_timeout for host in layer.hosts)
+    run = services.run_ping_create(frames=1)
+
+    async def scenario() -> tuple[bool, dict]:
+        ws = communicator(f"/ws/runs/{run.id}/")
+        await ws.connect()
+        await receive(ws)
+        quiet = await ws.receive_nothing(timeout=7, interval=0.5)
+        await ws.send_json_to({"type": "still there?"})
+        answer = await receive(ws)
+        await ws.disconnect()
+        return quiet, answer
+
+    quiet, answer = async_to_sync(scenario)()
+
+    assert quiet
+    assert answer["type"] == "error" and answer["code"] == "unsupported"
