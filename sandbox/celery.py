@@ -18,4 +18,3 @@ def _remember_queues(sender: str, instance, **_kwargs) -> None:
     whether it hosts live runs (sandbox/runs/tasks.py)."""
     instance.app._scalelab_worker = sender
     instance.app._scalelab_queues = set(instance.app.amqp.queues.consume_from)
-

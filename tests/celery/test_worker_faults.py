@@ -67,8 +67,10 @@ def test_a_host_killed_with_two_runs_has_both_resumed_on_another_without_a_gap(
             rescuer.start()
         messages = await receive_until(
             ws,
-            lambda m: m["type"] == "run.frame"
-            and any("resumed on another worker" in e["text"] for e in m["frame"]["events"]),
+            lambda m: (
+                m["type"] == "run.frame"
+                and any("resumed on another worker" in e["text"] for e in m["frame"]["events"])
+            ),
             timeout=40,
         )
         resumed_after = time.monotonic() - killed_at
