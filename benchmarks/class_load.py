@@ -505,6 +505,7 @@ def grade_class(concurrency: int, args: argparse.Namespace, title: str) -> dict:
                 if status != 202:
                     refused.append(f"{status} {answer}")
 
+            cpu_before = stack_cpu(stack)
             first_post = time.time()
             for batch in rounds:
                 in_threads(submit, batch)
@@ -524,6 +525,10 @@ def grade_class(concurrency: int, args: argparse.Namespace, title: str) -> dict:
                     if len(finished) < len(submissions):
                         still.append(s)
                 outstanding = still
+            # Whether the batch processes ran side by side: CPU seconds per wall second.
+            batch_cpu = (stack_cpu(stack)["batch"] - cpu_before["batch"]) / (
+                time.time() - first_post
+            )
             errors = log_errors(stack)
         except (Exception, SystemExit):
             print(f"stack log ({stack.log}), last lines:\n{log_tail(stack)}", file=sys.stderr)
@@ -538,6 +543,7 @@ def grade_class(concurrency: int, args: argparse.Namespace, title: str) -> dict:
         "graded": sum(x["state"] == "graded" for x in done.values()),
         "failed": sum(x["state"] == "failed" for x in done.values()),
         "refused": refused,
+        "batch_cpu_s_per_s": round(batch_cpu, 2),
         "stack_log_error_lines": len(errors),
     }
 
@@ -568,7 +574,8 @@ def measure_grading(args: argparse.Namespace) -> dict:
             f"{concurrency} batch process(es): {args.submissions} submissions posted in "
             f"{result['posted_s']:.1f} s; last report {result['last_report_s']:.1f} s after the "
             f"first post ({result['graded']} graded, {result['failed']} failed, "
-            f"{len(result['refused'])} refused)"
+            f"{len(result['refused'])} refused); the batch worker used "
+            f"{result['batch_cpu_s_per_s']:.2f} CPU s per wall s"
         )
         for refusal in result["refused"][:5]:
             print(f"  refused: {refusal}")
@@ -594,6 +601,7 @@ def measure_grading(args: argparse.Namespace) -> dict:
         "graded": {str(c): r["graded"] for c, r in results.items()},
         "failed": {str(c): r["failed"] for c, r in results.items()},
         "refused": {str(c): len(r["refused"]) for c, r in results.items()},
+        "batch_cpu_s_per_s": {str(c): r["batch_cpu_s_per_s"] for c, r in results.items()},
         "speedup_2_over_1": round(speedup, 2),
         "engine_s_per_submission": round(engine_s, 3),
         "target_met": met,
