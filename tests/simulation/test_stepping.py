@@ -113,3 +113,31 @@ def test_a_tick_without_a_frame_returns_none_and_skips_the_callback():
     assert seen == []
     assert engine.t == 1.0
     assert engine.summary.result()["duration_s"] == 1.0
+
+
+class _Recomputing(FlowEngine):
+    """A flow engine that never repeats a steady tick: the reference for the one that does."""
+
+    def _repeat(self, offered):
+        return None
+
+
+@pytest.mark.parametrize("name", ["04-replication", "06-cdn"])
+def test_steady_ticks_repeated_give_the_frames_and_summary_of_ticks_recomputed(name):
+    changes = {
+        20: {"action": "kill", "target": "db"},
+        50: {"action": "restore", "target": "db"},
+        70: {"action": "users", "users": 4_000},
+        90: {"action": "slow", "target": "web-1", "factor": 2},
+    }
+    engines = [FlowEngine(example(name)), _Recomputing(example(name))]
+    for t in range(120):
+        frames = []
+        for engine in engines:
+            if t in changes:
+                engine.apply(changes[t])
+            frames.append(json.dumps(engine.step(frame=t % 3 == 0), sort_keys=True))
+        assert frames[0] == frames[1], f"tick {t}"
+    repeated, recomputed = (json.dumps(e.summary.result(), sort_keys=True) for e in engines)
+    assert repeated == recomputed
+    assert engines[0]._memo is not None  # the run ended steady: the last ticks were repeated
