@@ -5,7 +5,9 @@ Protocol: docs/websocket-protocol.md."""
 
 import asyncio
 import json
+import re
 import time
+import uuid
 from urllib.parse import parse_qs
 
 import redis.asyncio as aioredis
@@ -27,6 +29,7 @@ RESUME_MAX_FRAMES = 600
 EVENT_LOG_MAX = 500
 WATCHDOG_S = 3.0
 QUEUE_POLL_S = 1.0
+AFTER = re.compile(r"[0-9]{1,12}")  # ASCII digits: str.isdigit() takes '²', int() doesn't
 
 
 class RunConsumer(AsyncWebsocketConsumer):
@@ -45,13 +48,20 @@ class RunConsumer(AsyncWebsocketConsumer):
         await self.accept()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         raw_after = query.get("after", ["0"])[-1]
-        if not raw_after.isdigit():
+        if not AFTER.fullmatch(raw_after):
             await self._fail(
-                "bad_request", "after: must be a whole number of at least 0", CLOSE_BAD_REQUEST
+                "bad_request",
+                "after: must be a whole number of at least 0, in digits 0-9",
+                CLOSE_BAD_REQUEST,
             )
             return
         after = int(raw_after)
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
+        try:
+            self.run_id = str(uuid.UUID(self.run_id))
+        except ValueError:
+            await self._fail("not_found", "no such run (a run id is a UUID)", CLOSE_NOT_FOUND)
+            return
         self.share_token = query.get("share", [""])[-1]
         found = await database_sync_to_async(self._authorise)(self.share_token)
         if found is None:

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 HOST_SLICE_S = 0.005  # the longest turn a run gets before the next run's turn
 WAIT_MAX_S = 0.1  # the longest the host sleeps, so housekeeping runs on time
-MIN_CYCLE_S = 0.02
+MIN_CYCLE_S = 0.04
+STATS_EVERY_S = 10.0
 CLAIM_BATCH = 8
 
 
@@ -58,6 +59,7 @@ class Host:
         self.db_down_since: float | None = None
         self._turn_cpu = 0.0
         self.last_cycle = 0.0
+        self.stats = CycleStats()
 
     # --- life --------------------------------------------------------------------------------
 
@@ -92,11 +94,17 @@ class Host:
             self.wake.clear()
             self._housekeeping(now)
         busy_start = time.thread_time()
+        wall = time.monotonic()
         self._turns()
+        turned = time.monotonic()
         self._flush()
+        flushed = time.monotonic()
         spent = time.thread_time() - busy_start
         self.overhead = 0.9 * self.overhead + 0.1 * max(0.0, spent - self._turn_cpu)
+        self.stats.add(turns=turned - wall, flush=flushed - turned, cpu=spent)
         self._wait()
+        self.stats.add(wait=time.monotonic() - flushed)
+        self.stats.report(self)
 
     # --- turns -------------------------------------------------------------------------------
 
@@ -384,6 +392,41 @@ class Host:
             RunHost.objects.filter(id=self.id).delete()
         except Exception:
             log.exception("run host %s could not hand its runs back", self.id)
+
+
+class CycleStats:
+    """Where a host's wall time goes (turns, recording and publishing, waiting, CPU), logged
+    every STATS_EVERY_S so that an operator sees a host that cannot keep up."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self.cycles = 0
+        self.since = time.monotonic()
+
+    def add(self, **seconds: float) -> None:
+        for name, value in seconds.items():
+            self.totals[name] = self.totals.get(name, 0.0) + value
+        self.cycles += "turns" in seconds
+
+    def report(self, host: Host) -> None:
+        elapsed = time.monotonic() - self.since
+        if elapsed < STATS_EVERY_S:
+            return
+        shares = ", ".join(f"{k} {v / elapsed:.0%}" for k, v in sorted(self.totals.items()))
+        # A host that never waits is behind: its runs go slower than asked.
+        behind = host.runs and self.totals.get("wait", 0.0) < 0.05 * elapsed
+        log.log(
+            logging.WARNING if behind else logging.INFO,
+            "run host %s: %d runs, load %.2f of %.2f; %d cycles in %.0f s; %s",
+            host.id,
+            len(host.runs),
+            host.load(),
+            host.budget,
+            self.cycles,
+            elapsed,
+            shares,
+        )
+        self.__init__()
 
 
 _host: Host | None = None

@@ -31,6 +31,7 @@ from simulation.validate import validate_scenario
 CREDIT_MAX_S = 0.05  # CPU a run may bank while it waits, so a burst after a pause is bounded
 COST_WINDOW_S = 2.0
 LAG_FORGIVEN_S = 2.0  # a run further behind its pace than this is re-anchored, not caught up
+PUBLISH_JITTER_S = 0.02  # a tick this much before its frame is due still gets it
 # Estimated CPU of a flow tick and of a frame, per node and fixed, before a run is measured;
 # deliberately above what benchmarks/flow_tick.py measures, so admission errs on the safe side.
 FLOW_TICK_S = (0.4e-3, 0.03e-3)
@@ -87,7 +88,7 @@ class HostedRun:
         self.ended = False
         self.tick_now = False
         self.publish_every = 1.0 / settings.RUN_FRAMES_PER_S
-        self.last_publish = -1e9
+        self.next_publish = 0.0  # when the next frame is due, on a fixed 1/RUN_FRAMES_PER_S grid
         self.last_snapshot = time.monotonic()
         self.hold_until = 0.0
         self.cost = estimate
@@ -214,7 +215,7 @@ class HostedRun:
             # Frames are built only for the ticks that are published: the last one, one after
             # a control, and one a publish interval after the last.
             last = engine.t + engine.dt >= self.run.duration_s - 1e-9
-            build = last or self.tick_now or now - self.last_publish >= self.publish_every
+            build = last or self.tick_now or now >= self.next_publish - PUBLISH_JITTER_S
             self._tick(build=build)
             self.tick_now = False
             if build:
@@ -286,7 +287,9 @@ class HostedRun:
             self.event_seq += 1
             out.events.append(RunEvent(run_id=self.run.id, seq=self.event_seq, **_row(event)))
         out.messages.append((self.run_id, run_frame_message(payload)))
-        self.last_publish = now
+        # The next one is due an interval after this one was due, not after it was made, so a
+        # late turn does not halve the frame rate; after a long stall it restarts from now.
+        self.next_publish = max(self.next_publish + self.publish_every, now - self.publish_every)
         self.unpublished = False
         if now - self.last_snapshot >= settings.RUN_SNAPSHOT_S:
             self.checkpoint(out)
@@ -349,7 +352,6 @@ class HostedRun:
             out.messages.append((self.run_id, message))
         # Show the effect in the very next frame, at once, rather than when the next tick is due
         # at the run's pace (5 s away at speed 0.2); the pace is caught up on the tick after.
-        self.last_publish = -1e9
         self.tick_now = True
 
     def _change(self, control: dict[str, Any], out: Outbox) -> None:

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from sandbox.scenarios.selectors import scenarios_owned_by, share_link_get_activ
 def run_get(*, run_id: uuid.UUID | str) -> Run | None:
     try:
         return Run.objects.get(id=run_id)
-    except (Run.DoesNotExist, ValueError):
+    except (Run.DoesNotExist, ValueError, ValidationError):
         return None
 
 

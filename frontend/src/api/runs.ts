@@ -4,9 +4,8 @@ import { request, type ApiDeps } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
-// `queue` (a queued run's place in the line for a worker) is being added to RunOut on the
-// server; typed here until schema.d.ts is generated again. Read it with `asRunQueue`.
-export type Run = Schemas['RunOut'] & { queue?: unknown };
+// `queue`: a queued run's place in the line for a worker (null once a host took it).
+export type Run = Schemas['RunOut'];
 export type RunEvent = Schemas['EventOut'];
 export type FramesPage = Schemas['FramesPageOut'];
 

@@ -1205,6 +1205,8 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
+            /** @description While queued: the run's place in line and about how long it waits. */
+            queue?: components["schemas"]["RunQueueOut"] | null;
             /** Scenario */
             scenario: string | null;
             /** Scenario Revision */
@@ -1227,6 +1229,29 @@ export interface components {
             worker: string;
             /** Ws Path */
             ws_path: string;
+        };
+        /** RunQueueOut */
+        RunQueueOut: {
+            /**
+             * Estimate S
+             * @description About how long until a host takes it.
+             */
+            estimate_s: number | null;
+            /**
+             * Place
+             * @description 1 for the next run a host takes.
+             */
+            place: number;
+            /**
+             * Text
+             * @description In words, e.g. "2nd in line, about 20 s".
+             */
+            text: string;
+            /**
+             * Waiting
+             * @description Runs waiting for a host, this one included.
+             */
+            waiting: number;
         };
         /** RunStartIn */
         RunStartIn: {
