@@ -3,10 +3,14 @@ interactive docs at /api/docs. Errors are JSON with a `detail` that names what w
 
 import logging
 
+import redis
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError as DjangoInterfaceError
+from django.db import OperationalError as DjangoOperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
+from kombu.exceptions import OperationalError as KombuOperationalError
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
@@ -15,6 +19,7 @@ from sandbox.accounts.services import AccountError
 from sandbox.exercises.api import router as exercises_router
 from sandbox.exercises.api import student_router, submissions_router
 from sandbox.exercises.services import SpecRejected
+from sandbox.health.checks import ServiceUnavailable
 from sandbox.runs.api import capacity_router, shared_runs_router
 from sandbox.runs.api import router as runs_router
 from sandbox.scenarios.api import router as scenarios_router
@@ -113,9 +118,35 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
+@api.exception_handler(ServiceUnavailable)
+def service_unavailable(request: HttpRequest, exc: ServiceUnavailable) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=503)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _infrastructure_down(exc: Exception) -> ServiceUnavailable | None:
+    """An error that means the database or Redis is down, not that the request was wrong."""
+    if isinstance(exc, DjangoOperationalError | DjangoInterfaceError):
+        return ServiceUnavailable(
+            "the database is unreachable right now; nothing was changed, try again in a few seconds"
+        )
+    if isinstance(exc, redis.ConnectionError | redis.TimeoutError | KombuOperationalError):
+        return ServiceUnavailable(
+            "Redis (the task queue and live streams) is unreachable right now; try again in a "
+            "few seconds"
+        )
+    return None
+
+
 @api.exception_handler(Exception)
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """What Django would answer, as JSON: 400 for a malformed request, 403, or a logged 500."""
+    """What Django would answer, as JSON: 400 for a malformed request, 403, 503 when the
+    database or Redis is down, or a logged 500."""
+    down = _infrastructure_down(exc)
+    if down is not None:
+        logger.warning("%s %s: %s (%s)", request.method, request.path, down, exc)
+        return service_unavailable(request, down)
     if isinstance(exc, SuspiciousOperation | MultiPartParserError):
         return api.create_response(request, {"detail": f"bad request: {exc}"}, status=400)
     if isinstance(exc, RawPostDataException):

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from sandbox.accounts.visitors import Visitor
 from sandbox.exercises.models import Attempt, Exercise, GradingUnit, Submission
+from sandbox.health.checks import require_redis
 from sandbox.runs.locks import owner_lock
 from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.models import Scenario
@@ -104,6 +105,7 @@ def submission_create(
     if violations:
         raise DocumentRejected(violations)
     units = grading_units(spec)
+    require_redis("grading")
     with transaction.atomic():
         owner_lock(visitor=Visitor(user=student, session_key=""))
         grading = Submission.objects.filter(

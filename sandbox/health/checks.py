@@ -7,6 +7,28 @@ from django.db import connection
 from sandbox.celery import app as celery_app
 
 TIMEOUT_S = 1.0
+RETRY_AFTER_S = 5
+
+
+class ServiceUnavailable(Exception):
+    """A part the request needs (Redis, the database) is down: a 503 with Retry-After, before
+    anything is written, so the request can simply be sent again."""
+
+    def __init__(self, message: str, retry_after: int = RETRY_AFTER_S) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def require_redis(what: str) -> None:
+    """Raise ServiceUnavailable at once (within TIMEOUT_S) if Redis cannot be reached, so that
+    work that must go through the task queue is refused before any row is made for it."""
+    result = check_redis()
+    if not result["ok"]:
+        raise ServiceUnavailable(
+            f"{what} needs the task queue, which is unreachable right now "
+            f"(Redis: {result['error'].split(': ', 1)[-1]}); nothing was saved, try again "
+            f"in a few seconds"
+        )
 
 
 def check_database() -> dict:

@@ -1,6 +1,7 @@
 """Writes of runs: start a simulation run of a scenario (or a ping run, the pipeline check),
 hand it to a Celery worker, start it again, and fail runs whose worker stopped answering."""
 
+import contextlib
 import os
 import time
 import uuid
@@ -11,6 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from sandbox.accounts.visitors import Visitor
+from sandbox.health.checks import check_redis, require_redis
 from sandbox.runs.locks import owner_lock
 from sandbox.runs.models import CapacityCurve, Run, RunFrame
 from sandbox.runs.selectors import run_hosts_alive, run_last_seq, runs_of_owner
@@ -34,9 +36,15 @@ def run_ping_create(*, frames: int) -> Run:
 def _run_send_to_worker(run_id: str, kind: str) -> None:
     from sandbox.runs.tasks import ping_run, simulation_run
 
-    task = ping_run if kind == Run.Kind.PING else simulation_run
+    if kind == Run.Kind.SIMULATION:
+        # Only a wake-up: the run hosts take queued runs from the database at their next
+        # poll anyway, so a broker that is down delays the run by a poll, it does not lose it.
+        if check_redis()["ok"]:
+            with contextlib.suppress(OperationalError):
+                simulation_run.delay(run_id)
+        return
     try:
-        task.delay(run_id)
+        ping_run.delay(run_id)
     except OperationalError as exc:
         reason = f"the task queue (Redis) could not be reached: {exc}"
         Run.objects.filter(id=run_id).update(
@@ -45,13 +53,13 @@ def _run_send_to_worker(run_id: str, kind: str) -> None:
 
 
 def run_enqueue(*, run: Run) -> None:
-    """Hand the run to a worker once the transaction commits; if the broker cannot be
-    reached, the run is marked failed with the reason instead of staying queued."""
+    """Hand the run to a worker once the transaction commits."""
     run_id, kind = str(run.id), run.kind
     transaction.on_commit(lambda: _run_send_to_worker(run_id, kind))
 
 
 def run_ping_start(*, frames: int) -> Run:
+    require_redis("a ping run")
     with transaction.atomic():
         run = run_ping_create(frames=frames)
         run_enqueue(run=run)
@@ -273,6 +281,7 @@ def capacity_start(
 ) -> CapacityCurve:
     """Fan the curve's points out over the workers as a Celery chord; the last one to finish
     collects them."""
+    require_redis("a capacity curve")
     result = validate_scenario(scenario.document)
     if not result.ok:
         raise DocumentRejected(result.errors)
