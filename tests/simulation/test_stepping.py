@@ -122,15 +122,19 @@ class _Recomputing(FlowEngine):
         return None
 
 
-@pytest.mark.parametrize("name", ["04-replication", "06-cdn"])
-def test_steady_ticks_repeated_give_the_frames_and_summary_of_ticks_recomputed(name):
+@pytest.mark.parametrize(
+    ("name", "users"),
+    [("04-replication", 1_000), ("06-cdn", 1_000), ("06-cdn", 20_000)],
+    ids=["replication", "cdn", "cdn-queues-relaxing-at-saturation"],
+)
+def test_steady_ticks_repeated_give_the_frames_and_summary_of_ticks_recomputed(name, users):
     changes = {
         20: {"action": "kill", "target": "db"},
         50: {"action": "restore", "target": "db"},
-        70: {"action": "users", "users": 4_000},
+        70: {"action": "users", "users": users * 4},
         90: {"action": "slow", "target": "web-1", "factor": 2},
     }
-    engines = [FlowEngine(example(name)), _Recomputing(example(name))]
+    engines = [FlowEngine(example(name, users=users)), _Recomputing(example(name, users=users))]
     for t in range(120):
         frames = []
         for engine in engines:
