@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from sandbox.runs.hosted import HostedRun, Outbox, RunEnded
 from sandbox.runs.models import Run, RunEvent, RunFrame, RunHost, RunSnapshot
+from sandbox.runs.selectors import host_alive_key, run_host_ids_alive
 from sandbox.runs.streams import run_group, run_state_message
 
 log = logging.getLogger(__name__)
@@ -242,8 +243,9 @@ class Host:
             log.warning("run host %s: publishing failed (%s); watchers catch up", self.id, exc)
 
     def _database_down(self, exc: Exception) -> None:
-        """Keep the runs and their unrecorded frames; stop stepping until the database is
-        back (the outbox would otherwise grow without bound), and retry."""
+        """Keep the runs and their unrecorded frames, and stop stepping (the outbox would
+        otherwise grow without bound) until the database is back; retry meanwhile. The host
+        still announces itself in Redis, so that no watcher takes its runs for orphans."""
         now = time.monotonic()
         if self.db_down_since is None:
             self.db_down_since = now
@@ -251,8 +253,6 @@ class Host:
         close_old_connections()
         for hosted in self.runs.values():
             hosted.hold_until = now + 1.0
-        if now - self.db_down_since > settings.RUN_MAX_WALL_S:
-            raise RuntimeError("the database was unreachable for too long") from exc
 
     # --- housekeeping: heartbeat, admission, resumption --------------------------------------
 
@@ -273,6 +273,10 @@ class Host:
         return self.overhead + sum(r.cost for r in self.runs.values())
 
     def _beat(self) -> None:
+        with contextlib.suppress(redis.RedisError):
+            self.redis.set(
+                host_alive_key(self.id), self.worker, ex=settings.RUN_HEARTBEAT_TIMEOUT_S
+            )
         stamp = timezone.now()
         RunHost.objects.update_or_create(
             id=self.id,
@@ -347,7 +351,12 @@ class Host:
             .exclude(host=self.id)
             .order_by("heartbeat_at")[:CLAIM_BATCH]
         )
+        if not orphans:
+            return
+        alive = run_host_ids_alive()  # after a database outage, rows are stale but hosts live
         for run in orphans:
+            if run.host in alive:
+                continue
             if len(self.runs) >= settings.RUN_HOST_MAX_RUNS:
                 return
             silent_s = (timezone.now() - run.heartbeat_at).total_seconds()
@@ -390,6 +399,7 @@ class Host:
             stale = timezone.now() - timedelta(seconds=10 * settings.RUN_HEARTBEAT_TIMEOUT_S)
             Run.objects.filter(id__in=list(self.runs), host=self.id).update(heartbeat_at=stale)
             RunHost.objects.filter(id=self.id).delete()
+            self.redis.delete(host_alive_key(self.id))
         except Exception:
             log.exception("run host %s could not hand its runs back", self.id)
 

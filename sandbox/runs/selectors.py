@@ -4,6 +4,7 @@ import math
 import uuid
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -79,6 +80,27 @@ def capacity_curve_get_owned(*, visitor: Visitor, curve_id: uuid.UUID) -> Capaci
 def run_hosts_alive() -> QuerySet[RunHost]:
     cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
     return RunHost.objects.filter(heartbeat_at__gte=cutoff)
+
+
+def host_alive_key(host_id: str) -> str:
+    return f"{settings.CHANNELS_PREFIX}:runhost:{host_id}"
+
+
+def run_host_ids_alive() -> set[str]:
+    """Hosts that beat within the timeout, by the database or by Redis: a host keeps its
+    Redis key fresh through a database outage, and its row through a Redis one, so neither
+    outage alone makes its runs look orphaned."""
+    alive = set(run_hosts_alive().values_list("id", flat=True))
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    prefix = host_alive_key("")
+    try:
+        for key in client.scan_iter(match=prefix + "*", count=500):
+            alive.add(key.decode()[len(prefix) :])
+    except redis.RedisError:
+        pass
+    finally:
+        client.close()
+    return alive
 
 
 def _ordinal(n: int) -> str:

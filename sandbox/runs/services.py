@@ -15,7 +15,7 @@ from sandbox.accounts.visitors import Visitor
 from sandbox.health.checks import check_redis, require_redis
 from sandbox.runs.locks import owner_lock
 from sandbox.runs.models import CapacityCurve, Run, RunFrame
-from sandbox.runs.selectors import run_hosts_alive, run_last_seq, runs_of_owner
+from sandbox.runs.selectors import run_host_ids_alive, run_last_seq, runs_of_owner
 from sandbox.runs.streams import run_frame_message, run_state_message, stream_publish
 from sandbox.scenarios.documents import DocumentRejected
 from sandbox.scenarios.models import Scenario
@@ -201,7 +201,7 @@ def run_fail_if_stale(*, run: Run) -> bool:
     silent_for = (timezone.now() - run.heartbeat_at).total_seconds()
     if silent_for < settings.RUN_HEARTBEAT_TIMEOUT_S:
         return False
-    if run_hosts_alive().exclude(id=run.host).exists():
+    if run_host_ids_alive() - {run.host}:
         return False  # one of them resumes it at its next poll
     if silent_for < 2 * settings.RUN_HEARTBEAT_TIMEOUT_S:
         return False  # a restarted worker may yet come back

@@ -2,6 +2,7 @@
 they fit, with quotas that hold under bursts of parallel requests."""
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -199,3 +200,84 @@ def test_visitors_without_an_account_are_held_to_one_run_each_and_a_cap_all_toge
     assert all(exc.status == 429 for exc in refused)
     with pytest.raises(LimitExceeded, match="browser session"):
         start_anonymous(next(i for i in range(6) if scenarios[i].runs.exists()))
+
+
+def test_a_run_ended_elsewhere_is_dropped_by_its_host_and_never_comes_back(celery_worker):
+    owner = Owner()
+    run = start(owner, speed=20)
+    wait_for_state(run, {"running"})
+    Run.objects.filter(id=run.id).update(state=Run.State.FAILED, failure_reason="ended by the test")
+    frames_then = RunFrame.objects.filter(run=run).count()
+    time.sleep(3)  # several heartbeats and flushes of the host
+
+    run.refresh_from_db()
+    assert run.state == "failed" and run.failure_reason == "ended by the test"
+    assert RunFrame.objects.filter(run=run).count() <= frames_then + 1  # one flush in flight
+
+
+@pytest.mark.parametrize(
+    "one_process_host", [{"RUN_CONTROLS_PER_S": "5", "RUN_CONTROLS_BURST": "5"}], indirect=True
+)
+def test_a_flood_of_controls_is_refused_past_the_rate_and_the_run_keeps_its_pace(
+    one_process_host, settings
+):
+    settings.RUN_CONTROLS_PER_S = 5
+    settings.RUN_CONTROLS_BURST = 5
+    owner = Owner()
+    run = start(owner, speed=10)
+    wait_for_state(run, {"running"})
+
+    async def flood():
+        ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
+        await ws.connect()
+        await receive(ws)
+        for i in range(200):
+            await ws.send_json_to(
+                {"type": "control", "id": i, "action": "users", "users": 1000 + i}
+            )
+        messages = await receive_until(
+            ws, lambda m: m["type"] == "run.frame" and m["frame"]["t"] >= 40, timeout=30
+        )
+        await ws.disconnect()
+        return messages
+
+    messages = async_to_sync(flood)()
+
+    refused = [m for m in messages if m.get("code") == "rate_limited"]
+    acked = [m for m in messages if m["type"] == "run.ack"]
+    assert len(refused) >= 190 and 5 <= len(acked) <= 10
+    run.refresh_from_db()
+    assert run.state == "running"
+    stop_run(run)
+
+
+@pytest.mark.parametrize("one_process_host", [{"SCENARIO_MAX_NODES": "6"}], indirect=True)
+def test_add_node_is_refused_once_the_design_has_the_most_nodes_a_design_may_have(
+    one_process_host,
+):
+    owner = Owner()  # stage 3: users, lb, web-1, web-2, db: five nodes
+    run = start(owner, speed=5)
+    wait_for_state(run, {"running"})
+    web = {"id": "web-{n}", "kind": "server", "params": {}}
+
+    async def add_two():
+        ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
+        await ws.connect()
+        await receive(ws)
+        answers = []
+        for n in (3, 4):
+            node = {**web, "id": f"web-{n}"}
+            await ws.send_json_to(
+                {"type": "control", "id": n, "action": "add_node", "node": node, "edges": []}
+            )
+            answers += await receive_until(ws, lambda m, n=n: m.get("id") == n, timeout=15)
+        await ws.disconnect()
+        return answers
+
+    answers = async_to_sync(add_two)()
+
+    first = next(m for m in answers if m.get("id") == 3)
+    second = next(m for m in answers if m.get("id") == 4)
+    assert first["type"] == "run.ack"
+    assert second["type"] == "run.error" and "the most a design may have" in second["message"]
+    stop_run(run)
