@@ -226,7 +226,19 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+# Tasks are acknowledged when done, so that one taken by a worker that is killed outright is
+# handed to another worker once the broker's visibility timeout passes (longer than any task's
+# time limit). A task whose pool process dies is failed, not retried (a task that kills its
+# process would otherwise come back for ever). Work lost beyond that (e.g. a Redis without
+# persistence restarted) is failed with a reason after BATCH_WORK_LOST_AFTER_S by the hosts'
+# sweep (sandbox/runs/host.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+    "visibility_timeout": 1200,
+}
+BATCH_WORK_LOST_AFTER_S = env_int("BATCH_WORK_LOST_AFTER_S", 1800)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 
 # The shared cache holds the rate-limit counters (sandbox/web/throttling.py), so that a limit

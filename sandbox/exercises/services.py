@@ -2,6 +2,7 @@
 Celery chord, so that a class's submissions spread over the workers)."""
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -172,6 +173,29 @@ def submission_fail(*, submission_id: str, reason: str) -> None:
         state=Submission.State.FAILED, failure_reason=reason, graded_at=timezone.now()
     )
     submission_announce(submission_id=submission_id)
+
+
+def submissions_fail_lost(*, older_than_s: float) -> int:
+    """Fail, with the reason, the submissions still queued or grading long after any grading
+    takes (their tasks were lost: a worker died mid-task beyond redelivery, or Redis lost its
+    queue), so that none stays "grading" for ever or holds its student's quota. How many."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    lost = list(
+        Submission.objects.filter(
+            state__in=(Submission.State.QUEUED, Submission.State.GRADING), created_at__lt=cutoff
+        ).values_list("id", flat=True)
+    )
+    reason = (
+        f"grading did not finish within {older_than_s / 60:.0f} minutes: its work was lost "
+        "(a worker or the task queue restarted); submit again"
+    )
+    failed = 0
+    for submission_id in lost:
+        failed += Submission.objects.filter(
+            id=submission_id, state__in=(Submission.State.QUEUED, Submission.State.GRADING)
+        ).update(state=Submission.State.FAILED, failure_reason=reason, graded_at=timezone.now())
+        submission_announce(submission_id=str(submission_id))
+    return failed
 
 
 def submission_summary(submission: Submission) -> dict[str, Any]:

@@ -34,6 +34,7 @@ HOST_SLICE_S = 0.005  # the longest turn a run gets before the next run's turn
 WAIT_MAX_S = 0.1  # the longest the host sleeps, so housekeeping runs on time
 MIN_CYCLE_S = 0.04
 STATS_EVERY_S = 10.0
+SWEEP_EVERY_S = 60.0
 CLAIM_BATCH = 8
 
 
@@ -60,6 +61,7 @@ class Host:
         self.db_down_since: float | None = None
         self._turn_cpu = 0.0
         self.last_cycle = 0.0
+        self.last_sweep = 0.0
         self.stats = CycleStats()
 
     # --- life --------------------------------------------------------------------------------
@@ -265,8 +267,23 @@ class Host:
             if not self.stopping.is_set():
                 self._resume_orphans()
                 self._admit()
+            if now - self.last_sweep >= SWEEP_EVERY_S:
+                self.last_sweep = now
+                self._sweep()
         except DatabaseError as exc:
             self._database_down(exc)
+
+    def _sweep(self) -> None:
+        """Batch work whose tasks were lost ends with a reason instead of staying for ever
+        (every host sweeps; the updates are compare-and-set, so twice does no harm)."""
+        from sandbox.exercises.services import submissions_fail_lost
+        from sandbox.runs.services import capacity_fail_lost
+
+        older_than = settings.BATCH_WORK_LOST_AFTER_S
+        if capacity_fail_lost(older_than_s=older_than) + submissions_fail_lost(
+            older_than_s=older_than
+        ):
+            log.warning("run host %s: failed batch work lost for %s s", self.id, older_than)
 
     def load(self) -> float:
         """CPU s per wall s the runs here cost (measured, or estimated until measured)."""

@@ -5,6 +5,7 @@ import contextlib
 import os
 import time
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -344,6 +345,20 @@ def capacity_finish(*, curve_id: str, points: list[dict]) -> None:
     curve.state = CapacityCurve.State.FINISHED
     curve.finished_at = timezone.now()
     curve.save()
+
+
+def capacity_fail_lost(*, older_than_s: float) -> int:
+    """Fail, with the reason, the capacity curves still running long after any curve takes
+    (their tasks were lost), so that none stays "running" for ever or holds its owner's
+    quota. How many."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    reason = (
+        f"the curve did not finish within {older_than_s / 60:.0f} minutes: its work was lost "
+        "(a worker or the task queue restarted); start it again"
+    )
+    return CapacityCurve.objects.filter(
+        state=CapacityCurve.State.RUNNING, created_at__lt=cutoff
+    ).update(state=CapacityCurve.State.FAILED, failure_reason=reason, finished_at=timezone.now())
 
 
 def capacity_fail(*, curve_id: str, reason: str) -> None:
