@@ -58,6 +58,8 @@ class _Stationary(NamedTuple):
 class FlowEngine(Stepping):
     """Step a compiled scenario through time; hand a metric frame to `on_frame` per tick."""
 
+    _transient = (*Stepping._transient, "_memo")  # a snapshot's next tick is computed
+
     def __init__(
         self,
         scenario: Scenario,
@@ -151,10 +153,6 @@ class FlowEngine(Stepping):
         self._routing_dirty = True
         self._capacity_dirty = True
         self._memo: tuple | None = None  # a tick to repeat while nothing changes, `_repeat`
-
-    def __getstate__(self) -> dict:
-        # A snapshot leaves out the tick kept for repeating: the next tick recomputes it.
-        return {**self.__dict__, "_memo": None}
 
     def _export(self) -> dict:
         m = self.model

@@ -142,12 +142,6 @@ def quantile_from_cdf(cdf: np.ndarray, q: float) -> float:
     return float(np.exp(np.interp(q, cdf, _LOG_GRID)))
 
 
-def _column(values: np.ndarray, digits: int = 6) -> list[float]:
-    """Rounded JSON-ready floats; non-finite values (a dead node's infinite wait) become 0."""
-    clean = np.where(np.isfinite(values), values, 0.0)
-    return np.round(clean, digits).tolist()
-
-
 def error_breakdown(
     engine: FrameSource, res: TickArrays
 ) -> tuple[dict[str, float], dict[int, dict[str, float]]]:
@@ -175,6 +169,30 @@ def error_breakdown(
     return system, per_node
 
 
+class TickErrors:
+    """A tick's errors as frames show them: per reason for the system and for each node that
+    has any (by node index), and each node's total. Built once per tick's error arrays: a
+    flow engine repeating a steady tick hands the same arrays again."""
+
+    __slots__ = ("source", "system", "nodes", "rps")
+
+    def __init__(self, engine: FrameSource, res: TickArrays) -> None:
+        self.source = (res["errors"], res["link_errors"], engine.model)
+        sys_errors, node_errors = error_breakdown(engine, res)
+        self.system = {k: _r(v) for k, v in sorted(sys_errors.items())}
+        self.nodes = {
+            i: {k: _r(v) for k, v in sorted(errs.items())} for i, errs in node_errors.items()
+        }
+        self.rps = np.zeros(engine.model.n)
+        for i, errs in node_errors.items():
+            self.rps[i] = _r(sum(errs.values()))
+
+    def of(self, engine: FrameSource, res: TickArrays) -> bool:
+        """Whether these are the errors of that tick (the very same arrays and model)."""
+        errors, links, model = self.source
+        return res["errors"] is errors and res["link_errors"] is links and engine.model is model
+
+
 class TickFigures:
     """The numbers of one tick that both its frame and the run summary use, rounded as the
     frame shows them; per-node values stay numpy columns in compiled node order, so a tick
@@ -195,13 +213,17 @@ class TickFigures:
         "columns",
         "node_errors",
         "error_rps",
+        "tick_errors",
         "hit_nodes",
         "hit",
         "lag_nodes",
         "lag",
     )
 
-    def __init__(self, engine: FrameSource, res: TickArrays) -> None:
+    def __init__(
+        self, engine: FrameSource, res: TickArrays, previous: TickFigures | None = None
+    ) -> None:
+        """`previous`: the figures of the tick before, whose errors are reused if unchanged."""
         m = engine.model
         self.t = _r(engine.t)
         offered = self.offered = res["offered"]
@@ -228,14 +250,13 @@ class TickFigures:
             "lost_writes": _r(engine.lost_writes, 3),
             "stale_reads": _r(engine.stale_reads, 3),
         }
-        sys_errors, node_errors = error_breakdown(engine, res)
-        self.errors = {k: _r(v) for k, v in sorted(sys_errors.items())}
-        self.node_errors = {
-            i: {k: _r(v) for k, v in sorted(errs.items())} for i, errs in node_errors.items()
-        }
-        self.error_rps = np.zeros(m.n)
-        for i, errs in node_errors.items():
-            self.error_rps[i] = _r(sum(errs.values()))
+        errors = previous.tick_errors if previous is not None else None
+        if errors is None or not errors.of(engine, res):
+            errors = TickErrors(engine, res)
+        self.tick_errors = errors
+        self.errors = errors.system
+        self.node_errors = errors.nodes
+        self.error_rps = errors.rps
         columns = {
             "offered_rps": _column(res["arrivals"].sum(axis=0)),
             "served_rps": _column(res["served"].sum(axis=0)),
@@ -367,6 +388,30 @@ _NODE_MAXIMA = ("utilization", "queue_length")
 _NODE_WEIGHTED = QUANTILE_KEYS + ("mean_ms",)
 
 
+class _KeyedSums:
+    """Sums by key held in one array: a tick adding the keys of the tick before adds them
+    with one array operation, through the positions `positions` gave for those keys."""
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {}
+        self.sums = np.zeros(0)
+
+    def positions(self, keys: list) -> np.ndarray:
+        for key in keys:
+            self.index.setdefault(key, len(self.index))
+        if len(self.index) > len(self.sums):
+            grown = np.zeros(len(self.index))
+            grown[: len(self.sums)] = self.sums
+            self.sums = grown
+        return np.array([self.index[key] for key in keys], dtype=np.int64)
+
+    def add(self, positions: np.ndarray, values: np.ndarray, dt: float) -> None:
+        self.sums[positions] += values * dt
+
+    def items(self) -> list[tuple[Any, float]]:
+        return list(zip(self.index, self.sums.tolist(), strict=True))
+
+
 class SummaryAccumulator:
     """Folds ticks into a run summary with the frame's keys (rates are time averages).
 
@@ -378,13 +423,16 @@ class SummaryAccumulator:
     def __init__(self) -> None:
         self.duration = 0.0
         self.system: dict[str, float] = dict.fromkeys(_SUMMED_SYSTEM, 0.0)
-        self.errors: dict[str, float] = {}
+        self.errors = _KeyedSums()  # reason -> requests
         self.classes: dict[str, dict[str, float]] = {}
         self.class_cdf: np.ndarray | None = None
         self.events: list[dict[str, Any]] = []
         self.last_system: dict[str, float] | None = None  # lost and stale so far
         self.kinds: dict[str, str] = {}  # every node seen, in order, with its first kind
-        self.node_errors: dict[str, dict[str, float]] = {}
+        self.node_errors = _KeyedSums()  # (node id, reason) -> requests
+        # Where a tick's errors go in those sums; the same for every tick that has the same
+        # errors (`TickErrors`), as a flow engine's steady ticks do.
+        self._error_plan: tuple | None = None
         self._model: Compiled | None = None
         self._ids: list[str] = []
         self._sums: dict[str, np.ndarray] = {}  # key -> per-node sum (N,)
@@ -398,8 +446,6 @@ class SummaryAccumulator:
         self.duration += dt
         for k in _SUMMED_SYSTEM:
             self.system[k] += figures.system[k] * dt
-        for reason, v in figures.errors.items():
-            self.errors[reason] = self.errors.get(reason, 0.0) + v * dt
         weight = res["class_weight"][:, None] * dt
         contrib = res["class_cdf"] * weight
         self.class_cdf = contrib if self.class_cdf is None else self.class_cdf + contrib
@@ -410,6 +456,7 @@ class SummaryAccumulator:
         if model is not self._model:
             self._rekey(model)
         self._add_nodes(figures, model, dt)
+        self._add_errors(figures, dt)
         if events:
             self.events += [{"t": figures.t, "text": e} for e in events]
         self.last_system = {k: figures.system[k] for k in ("lost_writes", "stale_reads")}
@@ -435,10 +482,28 @@ class SummaryAccumulator:
             if k in cols:
                 sums[k] += cols[k] * w
                 seen[k][:] = True
-        for i, errs in f.node_errors.items():
-            acc = self.node_errors.setdefault(self._ids[i], {})
-            for reason, v in errs.items():
-                acc[reason] = acc.get(reason, 0.0) + v * dt
+
+    def _add_errors(self, f: TickFigures, dt: float) -> None:
+        plan = self._error_plan
+        if plan is None or plan[0] is not f.tick_errors:
+            ids = self._ids
+            node_errors = [
+                ((ids[i], k), v) for i, errs in f.node_errors.items() for k, v in errs.items()
+            ]
+            plan = self._error_plan = (
+                f.tick_errors,
+                self.errors.positions(list(f.errors)),
+                np.array(list(f.errors.values()), dtype=float),
+                self.node_errors.positions([key for key, _ in node_errors]),
+                np.array([v for _, v in node_errors], dtype=float),
+            )
+        _, system_at, system, nodes_at, nodes = plan
+        self.errors.add(system_at, system, dt)
+        self.node_errors.add(nodes_at, nodes, dt)
+
+    def __getstate__(self) -> dict:
+        # The plan is rebuilt by the next tick; a snapshot need not carry that tick's errors.
+        return {**self.__dict__, "_error_plan": None}
 
     def _rekey(self, model: Compiled) -> None:
         """Move the per-node sums to a new model's node order, keeping them by node id."""
@@ -470,6 +535,10 @@ class SummaryAccumulator:
         errors = self.system["error_rps"]
         total_cdf = self.class_cdf.sum(axis=0) if self.class_cdf is not None else None
         last = self.last_system or {}
+        reasons = dict(self.errors.items())
+        node_errors: dict[str, dict[str, float]] = {}
+        for (nid, reason), v in self.node_errors.items():
+            node_errors.setdefault(nid, {})[reason] = v
 
         def quantiles(cdf) -> dict[str, float]:
             if cdf is None or cdf[-1] <= 0:
@@ -486,8 +555,8 @@ class SummaryAccumulator:
             "error_rate": _r(errors / self.system["offered_rps"])
             if self.system["offered_rps"] > 0
             else 0.0,
-            "errors": {k: _r(v / d) for k, v in sorted(self.errors.items())},
-            "error_totals": {k: _r(v, 1) for k, v in sorted(self.errors.items())},
+            "errors": {k: _r(v / d) for k, v in sorted(reasons.items())},
+            "error_totals": {k: _r(v, 1) for k, v in sorted(reasons.items())},
             "availability": _r(served / (served + errors)) if served + errors > 0 else 1.0,
             **quantiles(total_cdf),
             "lost_writes": last.get("lost_writes", 0.0),
@@ -516,7 +585,7 @@ class SummaryAccumulator:
                 out[k] = _r(acc[k])
             for k in ("mean_ms",) + QUANTILE_KEYS:
                 out[k] = _r(acc[k] / w) if k in acc and w > 0 else (0.0 if k in acc else None)
-            errs = self.node_errors.get(nid, {})
+            errs = node_errors.get(nid, {})
             out["errors"] = {k: _r(v / d) for k, v in sorted(errs.items())}
             nodes[nid] = out
         return {

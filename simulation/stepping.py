@@ -22,6 +22,13 @@ class Stepping:
     events: list[str]
     # How many of `events` the summary has already (they stay until a frame is built).
     _summarised_events: int = 0
+    # The previous tick's figures, whose parts a repeated tick reuses.
+    _figures: frames.TickFigures | None = None
+    # Attributes that only save work on the next tick, left out of a snapshot.
+    _transient: tuple[str, ...] = ("_figures",)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, **dict.fromkeys(self._transient)}
 
     def advance(self) -> dict[str, Any]:  # pragma: no cover - each engine defines it
         raise NotImplementedError
@@ -34,7 +41,7 @@ class Stepping:
         so a frame tells every event since the one before it.
         """
         result = self.advance()
-        figures = frames.TickFigures(self, result)
+        figures = self._figures = frames.TickFigures(self, result, self._figures)
         self.summary.add(
             figures, result, self.dt, self.model, self.events[self._summarised_events :]
         )
