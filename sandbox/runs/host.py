@@ -35,6 +35,7 @@ WAIT_MAX_S = 0.1  # the longest the host sleeps, so housekeeping runs on time
 MIN_CYCLE_S = 0.04
 STATS_EVERY_S = 10.0
 SWEEP_EVERY_S = 60.0
+IDLE_MIN = 0.1
 CLAIM_BATCH = 8
 
 
@@ -62,6 +63,10 @@ class Host:
         self._turn_cpu = 0.0
         self.last_cycle = 0.0
         self.last_sweep = 0.0
+        # The share of wall time the host waits for its runs' next ticks. A host that hardly
+        # waits is behind (the machine gives it less CPU than its runs measure): it admits no
+        # more, whatever the costs say.
+        self.idle = 1.0
         self.stats = CycleStats()
 
     # --- life --------------------------------------------------------------------------------
@@ -106,7 +111,9 @@ class Host:
         self.overhead = 0.9 * self.overhead + 0.1 * max(0.0, spent - self._turn_cpu)
         self.stats.add(turns=turned - wall, flush=flushed - turned, cpu=spent)
         self._wait()
-        self.stats.add(wait=time.monotonic() - flushed)
+        waited = time.monotonic() - flushed
+        self.stats.add(wait=waited)
+        self.idle = 0.9 * self.idle + 0.1 * waited / max(time.monotonic() - wall, 1e-6)
         self.stats.report(self)
 
     # --- turns -------------------------------------------------------------------------------
@@ -332,6 +339,8 @@ class Host:
     def _admit(self) -> None:
         """Take the oldest queued runs while each one's estimated cost fits the budget."""
         if len(self.runs) >= settings.RUN_HOST_MAX_RUNS:
+            return
+        if self.runs and self.idle < IDLE_MIN:
             return
         queued = Run.objects.filter(kind=Run.Kind.SIMULATION, state=Run.State.QUEUED).order_by(
             "created_at"
