@@ -36,6 +36,7 @@ REASONS = 6
 QUANTILES = (0.5, 0.95, 0.99)
 _T_GRID = frames.TIME_GRID_S  # simulation.des imports the grid from here
 _LOG_T = np.log(_T_GRID)
+_REPEATED_TICKS = 4  # recent ticks kept for repeating: cycles up to this long are repeated
 _KIND_CODES = {kind: i for i, kind in enumerate(NODE_KINDS)}
 
 
@@ -152,7 +153,7 @@ class FlowEngine(Stepping):
             self._restore(previous)
         self._routing_dirty = True
         self._capacity_dirty = True
-        self._memo: tuple | None = None  # a tick to repeat while nothing changes, `_repeat`
+        self._memo: list[tuple] | None = None  # recent ticks to repeat, `_repeat`
 
     def _export(self) -> dict:
         m = self.model
@@ -314,30 +315,44 @@ class FlowEngine(Stepping):
         self, flows: tuple[bytes, ...], queues: bytes, result: dict, stationary: _Stationary
     ) -> None:
         """Keep a tick to repeat if it no longer depends on the time: no failure awaiting
-        its detection, nothing left to fail over (a change or a promotion forgets it)."""
+        its detection, nothing left to fail over (a change or a promotion forgets them)."""
         quiet = (
             self._detect_until == np.inf and not (self.t - self.died_at < self.model.detect_s).any()
         )
+        if not quiet:
+            self._memo = None
+            return
         stale = float(result["stale"].sum())
-        self._memo = (flows, queues, self.dt, result, stale, stationary) if quiet else None
+        tick = (flows, queues, self.saturated.tobytes(), self.dt, result, stale, stationary)
+        self._memo = [*(self._memo or [])[1 - _REPEATED_TICKS :], tick]
 
     def _repeat(self, offered: np.ndarray) -> dict | None:
-        """The previous tick's result again when its inputs are unchanged, with the state
+        """A recent tick's result again when its inputs are the current ones, with the state
         updates it made; None otherwise. With the same flows but stationary queues still
         relaxing (for hundreds of ticks near saturation), only the relaxation and the
-        response times are computed again. Steady is the common case of a live run."""
-        memo = self._memo
-        if memo is None or self._routing_dirty or self._capacity_dirty or memo[2] != self.dt:
+        response times are computed again. Steady is the common case of a live run; an
+        overloaded one may also cycle through a few ticks differing in their last bits."""
+        if not self._memo or self._routing_dirty or self._capacity_dirty:
             return None
-        flows, queues, _, result, stale, stationary = memo
-        if self._flow_inputs(offered) != flows:
+        flows_now = self._flow_inputs(offered)
+        saturated = self.saturated.tobytes()
+        at = next(
+            (
+                at
+                for at, (flows, _, sat, dt, *_) in enumerate(self._memo)
+                if flows == flows_now and sat == saturated and dt == self.dt
+            ),
+            None,
+        )
+        if at is None:
             return None
+        flows, queues, sat, dt, result, stale, stationary = self._memo[at]
         self.stale_reads += stale * self.dt
         now = self.stationary_queue.tobytes()
         result = dict(result)
         if now != queues:
             self._relax(result, stationary)
-            self._memo = (flows, now, self.dt, result, stale, stationary)
+            self._memo[at] = (flows, now, sat, dt, result, stale, stationary)
         return result
 
     # --- the tick ------------------------------------------------------------------------------

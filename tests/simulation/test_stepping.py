@@ -124,8 +124,8 @@ class _Recomputing(FlowEngine):
 
 @pytest.mark.parametrize(
     ("name", "users"),
-    [("04-replication", 1_000), ("06-cdn", 1_000), ("06-cdn", 20_000)],
-    ids=["replication", "cdn", "cdn-queues-relaxing-at-saturation"],
+    [("04-replication", 1_000), ("06-cdn", 1_000), ("06-cdn", 20_000), ("05-cache", 10**7)],
+    ids=["replication", "cdn", "queues-relaxing-at-saturation", "overload-cycling-in-last-bits"],
 )
 def test_steady_ticks_repeated_give_the_frames_and_summary_of_ticks_recomputed(name, users):
     changes = {
