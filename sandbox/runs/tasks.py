@@ -9,13 +9,13 @@ from sandbox.runs.host import run_host, run_host_stop
 from simulation.capacity import capacity_point
 
 
-# Runs keep their results in the database: no result backend for them, so that starting one
-# never waits on the backend's subscription when Redis is slow or down.
-@shared_task(name="runs.ping_run", bind=True, time_limit=60, soft_time_limit=50, ignore_result=True)
+@shared_task(name="runs.ping_run", bind=True, time_limit=60, soft_time_limit=50)
 def ping_run(self, run_id: str) -> dict:
     return services.run_ping_execute(run_id=run_id, worker=self.request.hostname or "unknown")
 
 
+# A live run keeps its results in the database: no result backend for its task, so that
+# starting one never waits on the backend's subscription when Redis is slow or down.
 @shared_task(
     name="runs.simulation_run", bind=True, time_limit=30, soft_time_limit=20, ignore_result=True
 )
