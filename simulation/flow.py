@@ -832,10 +832,16 @@ class FlowEngine(Stepping):
         x_mean = np.maximum(e1 - ed, 1e-12)
         x_var = np.maximum(e2 - e1**2, 1e-30)
         spread = np.maximum(np.sqrt(x_var / (9 * x_mean**2)), 1e-9)  # sqrt(1/(9k)), shape k
-        scaled = np.maximum(_T_GRID[None, :] - ed[:, None], 0.0) / x_mean[:, None]
-        z = (np.cbrt(scaled) - (1 - spread[:, None] ** 2)) / spread[:, None]
-        cdf = np.where(scaled > 0, normal_cdf(z), 0.0)
-        weighted = (w[:, None] * cdf).reshape(K, kinds, -1).sum(axis=1)
+        # Only components that complete requests weigh in (a few of the K x kinds): the
+        # others add zeros, unless a non-finite parameter would make them NaN.
+        finite = np.isfinite(ed) & np.isfinite(x_mean) & np.isfinite(spread)
+        rows = np.flatnonzero((w != 0) | ~finite)
+        ed_r, x_mean_r, spread_r = ed[rows, None], x_mean[rows, None], spread[rows, None]
+        scaled = np.maximum(_T_GRID[None, :] - ed_r, 0.0) / x_mean_r
+        z = (np.cbrt(scaled) - (1 - spread_r**2)) / spread_r
+        contrib = np.zeros((len(w), len(_T_GRID)))
+        contrib[rows] = w[rows, None] * np.where(scaled > 0, normal_cdf(z), 0.0)
+        weighted = contrib.reshape(K, kinds, -1).sum(axis=1)
         per_class_w = w.reshape(K, kinds).sum(axis=1)
         res["class_mean_s"] = np.where(
             per_class_w > 0, (w * e1).reshape(K, kinds).sum(1) / np.maximum(per_class_w, 1e-300), 0

@@ -15,6 +15,7 @@ import numpy as np
 _EXACT_RANKS = 1_024
 _BUCKET_RATIO = 1.01
 X_GRID = np.logspace(-3, 15, 433)  # expected requests of the whole catalogue in a window
+_LOG_X = np.log(X_GRID)
 
 
 def zipf_buckets(keys: int, exponent: float) -> tuple[np.ndarray, np.ndarray]:
@@ -66,21 +67,26 @@ class CacheCurves:
     ) -> np.ndarray:
         """Hit ratio per cache: policy 0 LRU, 1 FIFO, 2 LFU; capacity and occupancy in keys."""
         held = np.minimum(occupancy, capacity)
-        x_lru = np.minimum(_inverse(self.occupancy_lru, held), x_ttl)
-        x_fifo = np.minimum(_inverse(self.occupancy_fifo, held), x_ttl)
-        lru = _curve(self.hit_lru, x_lru)
-        fifo = _curve(self.hit_fifo, x_fifo)
-        lfu = np.minimum(
-            np.interp(held, self.lfu_capacity, self.lfu_hit), _curve(self.hit_lru, x_ttl)
-        )
+        # Only the policies present are computed: a tick looks up every cache.
+        policies = set(policy.tolist())
+        lru = fifo = lfu = held
+        if 0 in policies:
+            lru = _curve(self.hit_lru, np.minimum(_inverse(self.occupancy_lru, held), x_ttl))
+        if 1 in policies:
+            fifo = _curve(self.hit_fifo, np.minimum(_inverse(self.occupancy_fifo, held), x_ttl))
+        if 2 in policies:
+            lfu = np.minimum(
+                np.interp(held, self.lfu_capacity, self.lfu_hit), _curve(self.hit_lru, x_ttl)
+            )
         return np.where(policy == 0, lru, np.where(policy == 1, fifo, lfu))
 
     def steady_occupancy(
         self, policy: np.ndarray, capacity: np.ndarray, x_ttl: np.ndarray
     ) -> np.ndarray:
         """Keys held once warm: capacity, unless the TTL or invalidation keeps it emptier."""
-        lru = _curve(self.occupancy_lru, x_ttl)
-        fifo = _curve(self.occupancy_fifo, x_ttl)
+        fifo_only, lru_only = (policy == 1).all(), (policy != 1).all()
+        lru = x_ttl if fifo_only else _curve(self.occupancy_lru, x_ttl)
+        fifo = x_ttl if lru_only else _curve(self.occupancy_fifo, x_ttl)
         held = np.where(policy == 1, fifo, lru)
         return np.minimum(capacity, held)
 
@@ -91,13 +97,13 @@ class CacheCurves:
 
 def _curve(values: np.ndarray, x: np.ndarray) -> np.ndarray:
     lx = np.log(np.clip(x, X_GRID[0], X_GRID[-1]))
-    out = np.interp(lx, np.log(X_GRID), values)
+    out = np.interp(lx, _LOG_X, values)
     return np.where(x <= X_GRID[0], values[0] * np.maximum(x, 0) / X_GRID[0], out)
 
 
 def _inverse(occupancy: np.ndarray, held: np.ndarray) -> np.ndarray:
     """x at which the expected occupancy equals `held` (infinite when everything fits)."""
-    lx = np.interp(held, occupancy, np.log(X_GRID))
+    lx = np.interp(held, occupancy, _LOG_X)
     x = np.exp(lx)
     x = np.where(held <= occupancy[0], X_GRID[0] * held / max(occupancy[0], 1e-300), x)
     return np.where(held >= occupancy[-1] * (1 - 1e-9), np.inf, x)
