@@ -344,26 +344,44 @@ def build_frame(engine: FrameSource, res: TickArrays, figures: TickFigures | Non
 
 def _node_metrics(engine: FrameSource, f: TickFigures) -> dict[str, NodeMetrics]:
     m = engine.model
-    keys = list(f.columns)
-    lists = [f.columns[k].tolist() for k in keys]
-    if len(keys) < 5 + len(QUANTILE_KEYS):
-        keys += QUANTILE_KEYS
-        lists += [[None] * m.n] * len(QUANTILE_KEYS)
-    alive = engine.alive.tolist()
-    error_rps = f.error_rps.tolist()
+    cols = f.columns
+    no_quantiles = [None] * m.n
+    quantiles = [cols[k].tolist() if k in cols else no_quantiles for k in QUANTILE_KEYS]
     hit = dict(zip(f.hit_nodes.tolist(), f.hit.tolist(), strict=True))
     lag = dict(zip(f.lag_nodes.tolist(), f.lag.tolist(), strict=True))
     role = engine.role.tolist()
     node_errors = f.node_errors
-    no_errors: dict[str, float] = {}
     nodes: dict[str, NodeMetrics] = {}
-    for i, (nid, kind, a, values) in enumerate(
-        zip(m.ids, m.kinds, alive, zip(*lists, strict=True), strict=True)
+    # One dict display per node, in the keys' documented order: this loop runs per node
+    # and per frame, so it is kept to what a node needs.
+    rows = zip(
+        m.ids,
+        m.kinds,
+        engine.alive.tolist(),
+        *(cols[k].tolist() for k in ("offered_rps", "served_rps", "utilization")),
+        *(cols[k].tolist() for k in ("queue_length", "mean_ms")),
+        *quantiles,
+        f.error_rps.tolist(),
+        strict=True,
+    )
+    for i, (nid, kind, a, offered, served, util, queue, mean, p50, p95, p99, err) in enumerate(
+        rows
     ):
-        node: NodeMetrics = {"kind": kind, "alive": a > 0, "instances_alive": int(a)}
-        node.update(zip(keys, values, strict=True))
-        node["errors"] = dict(node_errors.get(i, no_errors))
-        node["error_rps"] = error_rps[i]
+        node: NodeMetrics = {
+            "kind": kind,
+            "alive": a > 0,
+            "instances_alive": int(a),
+            "offered_rps": offered,
+            "served_rps": served,
+            "utilization": util,
+            "queue_length": queue,
+            "mean_ms": mean,
+            "p50_ms": p50,
+            "p95_ms": p95,
+            "p99_ms": p99,
+            "errors": dict(node_errors[i]) if i in node_errors else {},
+            "error_rps": err,
+        }
         if i in hit:
             node["hit_ratio"] = hit[i]
         if i in lag:
