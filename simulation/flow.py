@@ -124,7 +124,7 @@ class FlowEngine(Stepping):
         has_route[m.group_key] = True
         has_route = has_route.reshape(K, n)
         self.dead_end = (m.fwd > 0) & ~has_route
-        cache_cls = np.where(m.cache_is_cdn, STATIC, READ)
+        self.cache_cls = cache_cls = np.where(m.cache_is_cdn, STATIC, READ)  # class each looks up
         self.dead_end[cache_cls, m.cache_nodes] = ~has_route[cache_cls, m.cache_nodes]
         r = m.routes
         self.src_key = r.cls * n + r.src
@@ -229,8 +229,7 @@ class FlowEngine(Stepping):
         self._capacity_dirty = True
         arrivals = self.probe(self._offered())["arrivals"]
         m = self.model
-        cls = np.where(m.cache_is_cdn, STATIC, READ)
-        return arrivals[cls, m.cache_nodes]
+        return arrivals[self.cache_cls, m.cache_nodes]
 
     def _per_cache_write_share(self) -> None:
         """Each data cache's own write share. A server spreading its reads over k caches sends
@@ -419,11 +418,22 @@ class FlowEngine(Stepping):
         self.c_eff = m.servers_per_instance * np.minimum(self.alive, m.active_instances)
         self.c_servers = np.where(self.bypass, np.inf, self.c_eff)
         self.erlang_rows = self._erlang.rows_for(np.maximum(self.c_eff, 1))
+        self.service = m.service_s * self.slow
+        alive = self.alive
+        self.queue_cap = np.where(alive > 0, m.queue_per_instance, 0.0) * np.maximum(alive, 1)
+        self._settled_down: np.ndarray | None = None  # down share once failures are detected
         self._capacity_dirty = False
 
     def _down_share(self) -> np.ndarray:
+        undetected = (self.t - self.died_at) < self.model.detect_s
+        if undetected.any():
+            return self._down_share_of(undetected)
+        if self._settled_down is None:
+            self._settled_down = self._down_share_of(undetected)
+        return self._settled_down
+
+    def _down_share_of(self, undetected: np.ndarray) -> np.ndarray:
         m = self.model
-        undetected = (self.t - self.died_at) < m.detect_s
         partial = (m.instances - self.alive) / m.instances
         lb_pair_passive = (m.active_instances < m.instances) & (self.alive < m.instances)
         partial = np.where(lb_pair_passive, 1.0, partial)
@@ -446,11 +456,10 @@ class FlowEngine(Stepping):
         hit = self.hit_ratios()
         caches = m.cache_nodes
         if len(caches):
-            cls = np.where(m.cache_is_cdn, STATIC, READ)
-            fwd[cls, caches] = np.where(self.dead_cache[caches], 1.0, 1.0 - hit)
+            fwd[self.cache_cls, caches] = np.where(self.dead_cache[caches], 1.0, 1.0 - hit)
         down = self._down_share()
-        service = m.service_s * self.slow
-        queue_cap = np.where(self.alive > 0, m.queue_per_instance, 0.0) * np.maximum(self.alive, 1)
+        service = self.service
+        queue_cap = self.queue_cap
         arrivals = np.zeros((K, n))
         if m.users_node >= 0:
             arrivals[:, m.users_node] = offered
@@ -568,8 +577,7 @@ class FlowEngine(Stepping):
         m = self.model
         if not len(m.cache_nodes):
             return
-        cls = np.where(m.cache_is_cdn, STATIC, READ)
-        rate = arrivals[cls, m.cache_nodes]
+        rate = arrivals[self.cache_cls, m.cache_nodes]
         self.cache_rate = rate
         steady = self._steady_occupancy(rate)
         # Every miss inserts a key until the cache holds what it holds when warm.
