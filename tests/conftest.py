@@ -51,3 +51,32 @@ def live_app(django_db_setup, django_db_blocker, celery_worker, tmp_path_factory
         server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def runs_let_go(request):
+    """After a test whose runs a real worker may carry (the session's worker takes every
+    queued run it finds), end them and wait until no host carries one, so that no host is
+    writing frames while the test database is flushed (on PostgreSQL the flush's TRUNCATE
+    and a host's transaction can deadlock)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not (transactional or {"celery_worker", "live_app"} & set(request.fixturenames)):
+        return  # no real worker could be carrying this test's runs
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sandbox.runs.models import Run, RunHost
+
+    Run.objects.filter(state__in=Run.ACTIVE_STATES).update(
+        state=Run.State.CANCELLED, finished_at=timezone.now()
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        fresh = timezone.now() - timedelta(seconds=3)
+        if not RunHost.objects.filter(runs__gt=0, heartbeat_at__gte=fresh).exists():
+            return
+        time.sleep(0.2)

@@ -302,6 +302,26 @@ class Host:
                 host_alive_key(self.id), self.worker, ex=settings.RUN_HEARTBEAT_TIMEOUT_S
             )
         stamp = timezone.now()
+        mine = list(self.runs.values())
+        if mine:
+            with transaction.atomic():
+                owned = set(
+                    map(
+                        str,
+                        Run.objects.filter(id__in=[r.run_id for r in mine], host=self.id)
+                        .exclude(state__in=Run.ENDED_STATES)
+                        .values_list("id", flat=True),
+                    )
+                )
+                rows = [r.progress_row(stamp) for r in mine if r.run_id in owned]
+                Run.objects.bulk_update(
+                    rows, ["heartbeat_at", "sim_time", "frames_expected", "cost"]
+                )
+            for hosted in mine:
+                if hosted.run_id not in owned and not hosted.ended:
+                    log.warning("run host %s: run %s ended or moved", self.id, hosted.run_id)
+                    self.runs.pop(hosted.run_id, None)
+        # After the runs that ended elsewhere were let go, so that `runs` is what it carries.
         RunHost.objects.update_or_create(
             id=self.id,
             defaults={
@@ -312,26 +332,6 @@ class Host:
                 "heartbeat_at": stamp,
             },
         )
-        mine = list(self.runs.values())
-        if not mine:
-            return
-        with transaction.atomic():
-            owned = set(
-                map(
-                    str,
-                    Run.objects.filter(id__in=[r.run_id for r in mine], host=self.id)
-                    .exclude(state__in=Run.ENDED_STATES)
-                    .values_list("id", flat=True),
-                )
-            )
-            rows = [r.progress_row(stamp) for r in mine if r.run_id in owned]
-            Run.objects.bulk_update(rows, ["heartbeat_at", "sim_time", "frames_expected", "cost"])
-        for hosted in mine:
-            if hosted.run_id not in owned and not hosted.ended:
-                log.warning(
-                    "run host %s: run %s was taken or ended elsewhere", self.id, hosted.run_id
-                )
-                self.runs.pop(hosted.run_id, None)
 
     def _room(self) -> float:
         return self.budget - self.load()

@@ -25,6 +25,16 @@ def open_stage_ready(page: Page, stage: int) -> None:
     expect(page.get_by_test_id("run-start")).to_be_enabled()
 
 
+def wait_until(page: Page, predicate, what: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Poll from Python: the page's Content-Security-Policy forbids the string evaluation
+    that Playwright's wait_for_function uses."""
+    for _ in range(timeout_ms // 100):
+        if predicate():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def points(page: Page, chart: str) -> int:
     return int(page.get_by_test_id(chart).get_attribute("data-points") or 0)
 
@@ -40,9 +50,7 @@ def test_a_run_moves_the_charts_and_a_killed_web_server_fails_until_the_health_c
     throughput = page.get_by_test_id("chart-throughput")
     expect(throughput).to_have_attribute("data-last", "150", timeout=RUN_TIMEOUT_MS)
     before = points(page, "chart-throughput")
-    page.wait_for_function(
-        f"document.querySelector('[data-testid=chart-throughput]').dataset.points > {before + 5}"
-    )
+    wait_until(page, lambda: points(page, "chart-throughput") > before + 5, "the chart to grow")
     expect(page.get_by_test_id("chart-latency").locator("canvas")).to_be_visible()
     expect(page.get_by_test_id("live-web-1")).to_have_attribute("data-health", "ok")
     shot(page, "run-stage-3")
@@ -78,10 +86,11 @@ def test_a_run_moves_the_charts_and_a_killed_web_server_fails_until_the_health_c
     expect(page.get_by_test_id("live-web-3")).to_have_attribute(
         "data-health", "ok", timeout=RUN_TIMEOUT_MS
     )
-    page.wait_for_function(
-        "busy => Number(document.querySelector('[data-testid=live-web-2]').dataset.utilization)"
-        " < busy * 0.7",
-        arg=busy,
+    web_2 = page.get_by_test_id("live-web-2")
+    wait_until(
+        page,
+        lambda: float(web_2.get_attribute("data-utilization")) < busy * 0.7,
+        "web-2 to lose load to web-3",
     )
     shot(page, "run-web-3-added")
 
