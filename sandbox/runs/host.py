@@ -360,7 +360,7 @@ class Host:
             if not claimed:
                 continue
             run.refresh_from_db()
-            self._take(HostedRun.start(run, host=self.id, worker=self.worker, estimate=estimate))
+            self._take(HostedRun.start(run, estimate=estimate))
             if len(self.runs) >= settings.RUN_HOST_MAX_RUNS:
                 return
 
@@ -393,7 +393,7 @@ class Host:
                 continue
             run.refresh_from_db()
             try:
-                hosted = HostedRun.resume(run, host=self.id, worker=self.worker, silent_s=silent_s)
+                hosted = HostedRun.resume(run, silent_s=silent_s)
             except Exception as exc:
                 log.exception("run %s could not be resumed", run.id)
                 reason = f"it could not be resumed after its worker died: {exc}"

@@ -72,8 +72,10 @@ class HostedRun:
         narrator: Narrator,
         *,
         estimate: float,
+        fresh: bool = False,
     ) -> None:
         self.run = run
+        self.fresh = fresh  # just admitted: its first snapshot is its start
         self.run_id = str(run.id)
         self.control_key = control_key(self.run_id)
         self.engine = engine
@@ -102,19 +104,16 @@ class HostedRun:
     # --- making one ----------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, run: Run, *, host: str, worker: str, estimate: float) -> HostedRun:
+    def start(cls, run: Run, *, estimate: float) -> HostedRun:
         result = validate_scenario(run.document)
         if not result.ok:
             raise ValueError("the design does not validate: " + "; ".join(map(str, result.errors)))
         engine_class = DesEngine if run.engine == "des" else FlowEngine
-        hosted = cls(
-            run, engine_class(result.scenario, seed=run.seed), Narrator(), estimate=estimate
-        )
-        hosted.fresh = True
-        return hosted
+        engine = engine_class(result.scenario, seed=run.seed)
+        return cls(run, engine, Narrator(), estimate=estimate, fresh=True)
 
     @classmethod
-    def resume(cls, run: Run, *, host: str, worker: str, silent_s: float) -> HostedRun:
+    def resume(cls, run: Run, *, silent_s: float) -> HostedRun:
         """From the last snapshot, replayed (deterministically, without publishing) up to the
         last recorded frame, so the next frame's number follows it without a gap or repeat."""
         snapshot = RunSnapshot.objects.get(run_id=run.id)
@@ -132,7 +131,6 @@ class HostedRun:
             hosted.seq = seq
         last_event = RunEvent.objects.filter(run_id=run.id).order_by("-seq").first()
         hosted.event_seq = last_event.seq if last_event else 0
-        hosted.fresh = False
         hosted.unpublished = False  # the replayed ticks were published by the host that died
         hosted.pending_events = [  # and so were their events
             {
