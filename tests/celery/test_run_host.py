@@ -18,6 +18,7 @@ from tests.channels.live import (
     receive,
     receive_until,
     socket,
+    start_run,
     stop_run,
     wait_for_state,
 )
@@ -27,8 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def start(owner: Owner, **options) -> Run:
-    options = {"duration_s": 600, "speed": 10, **options}
-    return services.run_start(scenario=owner.scenario, visitor=owner.visitor, **options)
+    return start_run(owner, **{"duration_s": 600, "speed": 10, **options})
 
 
 @pytest.fixture

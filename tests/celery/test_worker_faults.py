@@ -10,10 +10,23 @@ from asgiref.sync import async_to_sync
 
 from sandbox.runs import services
 from sandbox.runs.models import Run, RunFrame
-from tests.channels.live import Owner, receive, receive_until, socket, stop_run, wait_for_state
+from tests.channels.live import (
+    Owner,
+    receive,
+    receive_until,
+    socket,
+    start_run,
+    stop_run,
+    wait_for_state,
+)
 from tests.processes import CeleryWorker
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def start(owner: Owner, **options) -> Run:
+    return start_run(owner, **{"duration_s": 600, "speed": 5, **options})
+
 
 TIMEOUT_S = 4  # the hosts' heartbeat timeout in these tests
 
@@ -37,16 +50,11 @@ def lone_host(celery_worker, settings, tmp_path):
         celery_worker.start()
 
 
-def start_on(owner: Owner, **options) -> Run:
-    options = {"duration_s": 600, "speed": 5, **options}
-    return services.run_start(scenario=owner.scenario, visitor=owner.visitor, **options)
-
-
 def test_a_host_killed_with_two_runs_has_both_resumed_on_another_without_a_gap(
     lone_host, celery_worker, tmp_path
 ):
     first, second = Owner("first"), Owner("second")
-    runs = [start_on(first), start_on(second)]
+    runs = [start(first), start(second)]
     for run in runs:
         wait_for_state(run, {"running"})
         assert run.worker == lone_host.name
@@ -103,7 +111,7 @@ def test_a_host_killed_with_two_runs_has_both_resumed_on_another_without_a_gap(
 
 def test_a_run_fails_with_a_reason_only_when_no_host_is_left(lone_host):
     owner = Owner()
-    run = start_on(owner)
+    run = start(owner)
     wait_for_state(run, {"running"})
 
     async def watch_it_die():

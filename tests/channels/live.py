@@ -11,6 +11,7 @@ from django.test import Client
 
 from sandbox.accounts.visitors import Visitor
 from sandbox.asgi import application
+from sandbox.runs import services as run_services
 from sandbox.runs.controls import control_key
 from sandbox.runs.models import Run
 from sandbox.scenarios import services as scenario_services
@@ -28,6 +29,17 @@ class Owner:
     @property
     def cookie(self) -> str:
         return f"sessionid={self.client.cookies['sessionid'].value}"
+
+
+def start_run(owner: Owner, *, duration_s: float = 120, speed: float = 20, **options) -> Run:
+    """A live run of the owner's scenario, started as the API starts one."""
+    return run_services.run_start(
+        scenario=owner.scenario,
+        visitor=owner.visitor,
+        duration_s=duration_s,
+        speed=speed,
+        **options,
+    )
 
 
 def socket(path: str, cookie: str | None = None) -> WebsocketCommunicator:

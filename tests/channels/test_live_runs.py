@@ -7,24 +7,19 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
 
-from sandbox.runs import services
-from sandbox.runs.models import Run, RunEvent, RunFrame
+from sandbox.runs.models import RunEvent, RunFrame
 from tests.channels.live import (
     Owner,
     is_state,
     receive,
     receive_until,
     socket,
+    start_run,
     stop_run,
     wait_for_state,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def start(owner: Owner, **options) -> Run:
-    options = {"duration_s": 120, "speed": 20, **options}
-    return services.run_start(scenario=owner.scenario, visitor=owner.visitor, **options)
 
 
 def errors_at(frame: dict, node: str) -> float:
@@ -37,7 +32,7 @@ def frames_of(messages: list[dict]) -> list[dict]:
 
 def test_a_run_streams_numbered_frames_and_the_owner_is_told_it_may_control(celery_worker):
     owner = Owner()
-    run = start(owner, duration_s=30)
+    run = start_run(owner, duration_s=30)
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
@@ -64,7 +59,7 @@ def test_a_kill_over_the_socket_shows_as_errors_at_that_node_then_recovery_on_re
     celery_worker,
 ):
     owner = Owner()
-    run = start(owner, duration_s=300, speed=10)
+    run = start_run(owner, duration_s=300, speed=10)
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
@@ -105,7 +100,7 @@ def test_a_kill_over_the_socket_shows_as_errors_at_that_node_then_recovery_on_re
 
 def test_an_invalid_control_gets_an_error_and_changes_nothing(celery_worker):
     owner = Owner()
-    run = start(owner, duration_s=300, speed=10)
+    run = start_run(owner, duration_s=300, speed=10)
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
@@ -133,7 +128,7 @@ def test_an_invalid_control_gets_an_error_and_changes_nothing(celery_worker):
 
 def test_pause_and_resume_are_acknowledged_and_change_the_state(celery_worker):
     owner = Owner()
-    run = start(owner, duration_s=300, speed=10)
+    run = start_run(owner, duration_s=300, speed=10)
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
@@ -162,7 +157,7 @@ def test_pause_and_resume_are_acknowledged_and_change_the_state(celery_worker):
 def test_a_share_link_holder_watches_but_their_controls_are_refused(celery_worker):
     owner = Owner()
     token = owner.client.post(f"/api/scenarios/{owner.scenario.id}/share").json()["token"]
-    run = start(owner, duration_s=300, speed=10)
+    run = start_run(owner, duration_s=300, speed=10)
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/?share={token}")
@@ -189,7 +184,7 @@ def test_a_share_link_holder_watches_but_their_controls_are_refused(celery_worke
 
 def test_a_client_that_reconnects_resumes_after_the_last_frame_it_saw(celery_worker):
     owner = Owner()
-    run = start(owner, duration_s=60, speed=20)
+    run = start_run(owner, duration_s=60, speed=20)
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
@@ -214,7 +209,7 @@ def test_a_client_that_reconnects_resumes_after_the_last_frame_it_saw(celery_wor
 
 def test_a_finished_run_is_replayed_by_the_api_also_through_a_share_link(celery_worker):
     owner = Owner()
-    run = start(owner, duration_s=20, speed=0)
+    run = start_run(owner, duration_s=20, speed=0)
     wait_for_state(run, {"finished"})
     token = owner.client.post(f"/api/scenarios/{owner.scenario.id}/share").json()["token"]
 
@@ -235,7 +230,7 @@ def test_a_finished_run_is_replayed_by_the_api_also_through_a_share_link(celery_
 def test_runs_at_once_are_limited_per_owner(celery_worker, settings):
     settings.RUNS_AT_ONCE_PER_OWNER = 1
     owner = Owner()
-    first = start(owner, duration_s=300, speed=1)
+    first = start_run(owner, duration_s=300, speed=1)
 
     response = owner.client.post(
         "/api/runs", {"scenario": str(owner.scenario.id)}, content_type="application/json"
@@ -248,7 +243,7 @@ def test_runs_at_once_are_limited_per_owner(celery_worker, settings):
 
 def test_a_run_on_the_discrete_event_engine_streams_the_same_frames(celery_worker):
     owner = Owner()
-    run = start(owner, engine="des", duration_s=20, speed=0)
+    run = start_run(owner, engine="des", duration_s=20, speed=0)
 
     finished = wait_for_state(run, {"finished", "failed"})
 
@@ -279,7 +274,7 @@ def test_the_discrete_event_engine_refuses_designs_beyond_its_scale(celery_worke
 
 def test_a_slow_run_still_takes_a_control_at_once(celery_worker):
     owner = Owner()
-    run = start(owner, duration_s=30, speed=0.2)  # five wall seconds per simulated second
+    run = start_run(owner, duration_s=30, speed=0.2)  # five wall seconds per simulated second
 
     async def scenario():
         ws = socket(f"/ws/runs/{run.id}/", owner.cookie)
