@@ -152,17 +152,28 @@ def constraint_violations(spec: ExerciseSpec, document: dict[str, Any]) -> list[
         count = sum(1 for n in nodes if n.get("kind") == kind)
         if count > most:
             issues.append(Issue("nodes", f"{count} {kind} nodes; this exercise allows {most}"))
+    graded = _with_exercise_traffic(spec, document)
+    if graded is not document:
+        own = set(validate_scenario(document).errors)
+        issues += [i for i in validate_scenario(graded).errors if i not in own]
     return issues
+
+
+def _with_exercise_traffic(spec: ExerciseSpec, document: dict[str, Any]) -> dict[str, Any]:
+    """The document carrying the exercise's workload, which is what gets graded: a design that
+    validates only under its own traffic (say, with no writes, so that a server holding its
+    own data looks safe to clone) must not slip through."""
+    if spec.workload is None or not isinstance(document, dict):
+        return document
+    return {**document, "workload": spec.workload.model_dump(mode="json", by_alias=True)}
 
 
 def graded_scenario(spec: ExerciseSpec, document: dict[str, Any]) -> Scenario:
     """The submission as graded: the exercise's traffic, no failures of its own, seed 0."""
-    result = validate_scenario(document)
+    result = validate_scenario(_with_exercise_traffic(spec, document))
     if not result.ok:
         raise ValueError("; ".join(str(issue) for issue in result.errors))
     scenario = result.scenario.model_copy(deep=True)
-    if spec.workload is not None:
-        scenario.workload = spec.workload.model_copy(deep=True)
     scenario.failures = []
     scenario.seed = 0
     return scenario

@@ -338,3 +338,67 @@ def _check_paths(s: Scenario, result: ValidationResult) -> None:
                 result.warnings.append(
                     Issue(f"nodes[{model.ids[i]}]", f"{what} arriving here have nowhere to go")
                 )
+    _check_state(s, model, result)
+
+
+MOVE_DATA_OUT = (
+    "Move the data to a database first (stage 2), then add servers behind a load balancer"
+)
+
+
+def _check_state(s: Scenario, model: Any, result: ValidationResult) -> None:
+    """A server that completes writes on itself holds the only copy of its data, so it can't
+    be cloned: each instance, or each sibling behind the same sender, would hold a different
+    copy. Servers that only read, or pass their writes on, are free to scale out."""
+    from simulation.compile import WRITE
+
+    if s.workload.mix.write <= 0:
+        return
+    holders = {
+        i for i, kind in enumerate(model.kinds) if kind == "server" and model.fwd[WRITE, i] == 0
+    }
+    if not holders:
+        return
+    r = model.routes
+    writes = r.cls == WRITE
+    nodes = {node.id: node for node in s.nodes}
+    for i in sorted(holders):
+        nid = model.ids[i]
+        own = f"{nid} keeps its data on the server itself"
+        instances = nodes[nid].params.instances
+        if instances > 1:
+            result.errors.append(
+                Issue(
+                    f"nodes[{nid}].params.instances",
+                    f"{own}: {instances} instances would each hold a different copy. "
+                    f"{MOVE_DATA_OUT}.",
+                )
+            )
+        senders = sorted(set(r.src[writes & (r.dst == i)].tolist()))
+        for src in senders:
+            siblings = sorted(set(r.dst[writes & (r.src == src)].tolist()) - {i})
+            if siblings:
+                names = ", ".join(model.ids[j] for j in siblings)
+                sender = (
+                    "the users also send"
+                    if model.kinds[src] == "users"
+                    else f"{model.ids[src]} also sends"
+                )
+                result.errors.append(
+                    Issue(
+                        f"nodes[{nid}]",
+                        f"{own}: {sender} writes to {names}, and each would "
+                        f"hold a different copy. {MOVE_DATA_OUT}.",
+                    )
+                )
+    for k, change in enumerate(s.failures):
+        target = model.index.get(getattr(change, "target", None))
+        if change.action == "resize" and target in holders and (change.instances or 1) > 1:
+            result.errors.append(
+                Issue(
+                    f"failures[{k}].instances",
+                    f"{model.ids[target]} keeps its data on the server itself: "
+                    f"{change.instances} instances would each hold a different copy. "
+                    f"{MOVE_DATA_OUT}.",
+                )
+            )

@@ -82,3 +82,27 @@ def test_a_criterion_naming_a_missing_drill_is_refused_naming_it():
 
     with pytest.raises(ValidationError, match="no drill named 'nope'"):
         ExerciseSpec.model_validate(spec)
+
+
+def test_a_design_cloning_a_server_that_holds_its_own_data_is_refused_under_the_exercise_traffic():
+    exercise = load(EXERCISES[1])
+    spec = ExerciseSpec.model_validate(exercise["spec"])
+    assert spec.workload is not None and spec.workload.mix.write > 0
+    design = {
+        "nodes": [
+            {"id": "users", "kind": "users"},
+            {"id": "web", "kind": "server", "params": {"instances": 40}},
+        ],
+        "edges": [{"from": "users", "to": "web"}],
+        # Without writes of its own the design validates; the exercise's traffic writes.
+        "workload": {"mix": {"static": 0.5, "read": 0.5, "write": 0.0}},
+    }
+
+    violations = [str(i) for i in constraint_violations(spec, design)]
+
+    assert any(
+        v.startswith("nodes[web].params.instances: web keeps its data on the server itself")
+        for v in violations
+    ), violations
+    with pytest.raises(ValueError, match="keeps its data on the server itself"):
+        grade_locally(spec, design)

@@ -115,3 +115,20 @@ def test_vertical_scaling_hits_a_ceiling_and_stays_a_single_point_of_failure():
     scaled = analyze(Scenario.model_validate(horizontal))
     assert scaled["max_users"] > largest["max_users"]
     assert scaled["spofs"] == []
+
+
+def test_stage_1_refuses_clones_until_the_data_moves_to_a_database():
+    cloned = example_data("01-single-server")
+    cloned["nodes"][1]["params"] = {"instances": 5}
+    separate = example_data("02-separate-database")
+    web = next(n for n in separate["nodes"] if n["id"] == "web")
+    web.setdefault("params", {})["instances"] = 5
+
+    refused = validate_scenario(cloned)
+    engine = FlowEngine(example("01-single-server"))
+
+    assert [i.path for i in refused.errors] == ["nodes[web].params.instances"]
+    assert "Move the data to a database first" in refused.errors[0].message
+    with pytest.raises(ValueError, match="keeps its data on the server itself"):
+        engine.apply({"action": "resize", "target": "web", "instances": 2})
+    assert validate_scenario(separate).ok

@@ -84,6 +84,12 @@ def designs(draw):
     total = sum(mix)
     mix = {"static": mix[0] / total, "read": mix[1] / total}
     mix["write"] = max(1 - mix["static"] - mix["read"], 0.0)
+    cloned = webs > 1 or any(
+        n["params"].get("instances", 1) > 1 for n in nodes if n["kind"] == "server"
+    )
+    if cloned and not with_db:
+        # Servers holding their own data can't be cloned while anything writes.
+        mix = {"static": mix["static"], "read": 1 - mix["static"], "write": 0.0}
     ids = [n["id"] for n in nodes if n["id"] != "users"]
     links = [f"{e['from']}->{e['to']}" for e in edges if e.get("kind") != "replication"]
     failures = []

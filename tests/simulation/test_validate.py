@@ -167,3 +167,60 @@ def test_the_engine_never_imports_the_web_stack():
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in {"django", "channels", "celery"}, path.name
+
+
+def stage_1(**web_params):
+    """Stage 1: the users and one server that keeps its data on itself."""
+    return doc([USERS, {**WEB, "params": web_params}], [{"from": "users", "to": "web"}])
+
+
+def test_a_server_holding_its_own_data_cannot_have_more_than_one_instance():
+    result = validate_scenario(stage_1(instances=5))
+
+    assert [i.path for i in result.errors] == ["nodes[web].params.instances"]
+    assert "web keeps its data on the server itself" in result.errors[0].message
+    assert "Move the data to a database first (stage 2)" in result.errors[0].message
+
+
+def test_a_server_holding_its_own_data_cannot_sit_behind_a_balancer_with_siblings():
+    lb = {"id": "lb", "kind": "load_balancer"}
+    web_2 = {"id": "web-2", "kind": "server"}
+    links = [{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"}]
+
+    alone = validate_scenario(doc([USERS, lb, WEB], links))
+    siblings = validate_scenario(
+        doc([USERS, lb, WEB, web_2], [*links, {"from": "lb", "to": "web-2"}])
+    )
+
+    assert alone.ok, messages(alone)
+    assert messages(siblings) == [
+        "nodes[web]: web keeps its data on the server itself: lb also sends writes to web-2, "
+        "and each would hold a different copy. Move the data to a database first (stage 2), "
+        "then add servers behind a load balancer.",
+        "nodes[web-2]: web-2 keeps its data on the server itself: lb also sends writes to web, "
+        "and each would hold a different copy. Move the data to a database first (stage 2), "
+        "then add servers behind a load balancer.",
+    ]
+
+
+def test_servers_that_keep_no_data_of_their_own_may_be_cloned():
+    db = {"id": "db", "kind": "database"}
+    with_database = doc(
+        [USERS, {**WEB, "params": {"instances": 5}}, db],
+        [{"from": "users", "to": "web"}, {"from": "web", "to": "db"}],
+    )
+    no_writes = stage_1(instances=5)
+    no_writes["workload"] = {"mix": {"static": 0.5, "read": 0.5, "write": 0.0}}
+
+    assert validate_scenario(with_database).ok
+    assert validate_scenario(no_writes).ok  # a read-only copy can be baked into every clone
+
+
+def test_a_scheduled_scale_out_of_a_server_holding_its_own_data_is_an_error():
+    data = stage_1()
+    data["failures"] = [{"at_s": 10, "action": "resize", "target": "web", "instances": 3}]
+
+    result = validate_scenario(data)
+
+    assert [i.path for i in result.errors] == ["failures[0].instances"]
+    assert "web keeps its data on the server itself" in result.errors[0].message
