@@ -40,6 +40,7 @@ class RunConsumer(AsyncWebsocketConsumer):
     watchdog: asyncio.Task | None = None
     control_queue: aioredis.Redis | None = None
     share_token: str = ""
+    run_kind: str = ""
     queue_seen: dict | None = None
     control_tokens: float = 0.0
     control_refilled: float = 0.0
@@ -68,6 +69,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self._fail("not_found", f"run {self.run_id}: no such run", CLOSE_NOT_FOUND)
             return
         run, self.may_control = found
+        self.run_kind = run.kind
         # Join before reading the backlog so that no frame falls between the two.
         self.group = run_group(run.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -230,9 +232,19 @@ class RunConsumer(AsyncWebsocketConsumer):
     # --- messages from the run's group ---------------------------------------------------------
 
     async def run_frame(self, event: dict) -> None:
-        if event["seq"] <= self.last_sent_seq:
+        seq = event["seq"]
+        if seq <= self.last_sent_seq:
             return
-        self.last_sent_seq = event["seq"]
+        if seq > self.last_sent_seq + 1 and self.run_kind == Run.Kind.SIMULATION:
+            # Live delivery is at most once (a Redis restart drops what was published
+            # meanwhile); every frame is recorded before it is published, so the gap is
+            # filled from the database and the watcher sees every frame, in order.
+            missed = await database_sync_to_async(selectors.run_frames_between)(
+                run_id=self.run_id, after=self.last_sent_seq, before=seq
+            )
+            for frame in missed:
+                await self._send(run_frame_message(frame))
+        self.last_sent_seq = seq
         await self._send(event)
 
     async def run_state(self, event: dict) -> None:

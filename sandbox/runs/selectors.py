@@ -15,6 +15,8 @@ from sandbox.runs.models import CapacityCurve, Run, RunEvent, RunFrame, RunHost
 from sandbox.scenarios.models import Scenario
 from sandbox.scenarios.selectors import scenarios_owned_by, share_link_get_active
 
+RESUME_GAP_MAX = 600  # as many as a reconnecting client gets (sandbox/runs/consumers.py)
+
 
 def run_get(*, run_id: uuid.UUID | str) -> Run | None:
     try:
@@ -30,6 +32,12 @@ def run_frames_after(*, run: Run, after: int, keep_last: int | None = None) -> l
         return list(frames.order_by("seq").values_list("payload", flat=True))
     newest = list(frames.order_by("-seq").values_list("payload", flat=True)[:keep_last])
     return newest[::-1]
+
+
+def run_frames_between(*, run_id: uuid.UUID | str, after: int, before: int) -> list[dict]:
+    """Frames with after < seq < before, in order (a gap a live watcher missed)."""
+    frames = RunFrame.objects.filter(run_id=run_id, seq__gt=after, seq__lt=before)
+    return list(frames.order_by("seq").values_list("payload", flat=True)[:RESUME_GAP_MAX])
 
 
 def run_last_seq(*, run: Run) -> int:
