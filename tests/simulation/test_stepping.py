@@ -1,6 +1,7 @@
 """The stepping API and the frame shape the browser and the next engine rely on."""
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -103,7 +104,13 @@ def test_narration_of_sparse_frames_tells_each_engine_event_once():
     events = Counter(e for f in _changing_run(every, 22, 1) for e in f["events"])
     narrator = Narrator()
     told = Counter(e["text"] for f in _changing_run(sparse, 22, 5) for e in narrator(f))
-    assert all(told[text] == count for text, count in events.items())
+    # The narrator restates a saturation with the queue growth its frames measure.
+    saturated = re.compile(r"^(\S+ is saturated: \d+ % busy)")
+    for text, count in events.items():
+        if found := saturated.match(text):
+            assert sum(n for t, n in told.items() if t.startswith(found[1])) == count, text
+        else:
+            assert told[text] == count, text
 
 
 def test_a_tick_without_a_frame_returns_none_and_skips_the_callback():
