@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import ValidationError
 
 from simulation.catalogue import CACHE_SIZES, INSTANCE_SIZES
 from simulation.scenario import NODE_KINDS, REQUEST_CLASSES, Scenario
+
+if TYPE_CHECKING:
+    from simulation.compile import Compiled
 
 
 @dataclass(frozen=True)
@@ -341,12 +344,14 @@ def _check_paths(s: Scenario, result: ValidationResult) -> None:
     _check_state(s, model, result)
 
 
-MOVE_DATA_OUT = (
-    "Move the data to a database first (stage 2), then add servers behind a load balancer"
-)
+def _keeps_its_data(node_id: str, why: str) -> str:
+    return (
+        f"{node_id} keeps its data on the server itself: {why}, each holding a different copy. "
+        "Move the data to a database first (stage 2), then add servers behind a load balancer."
+    )
 
 
-def _check_state(s: Scenario, model: Any, result: ValidationResult) -> None:
+def _check_state(s: Scenario, model: Compiled, result: ValidationResult) -> None:
     """A server that completes writes on itself holds the only copy of its data, so it can't
     be cloned: each instance, or each sibling behind the same sender, would hold a different
     copy. Servers that only read, or pass their writes on, are free to scale out."""
@@ -364,14 +369,12 @@ def _check_state(s: Scenario, model: Any, result: ValidationResult) -> None:
     nodes = {node.id: node for node in s.nodes}
     for i in sorted(holders):
         nid = model.ids[i]
-        own = f"{nid} keeps its data on the server itself"
         instances = nodes[nid].params.instances
         if instances > 1:
             result.errors.append(
                 Issue(
                     f"nodes[{nid}].params.instances",
-                    f"{own}: {instances} instances would each hold a different copy. "
-                    f"{MOVE_DATA_OUT}.",
+                    _keeps_its_data(nid, f"there would be {instances} instances"),
                 )
             )
         senders = sorted(set(r.src[writes & (r.dst == i)].tolist()))
@@ -385,11 +388,7 @@ def _check_state(s: Scenario, model: Any, result: ValidationResult) -> None:
                     else f"{model.ids[src]} also sends"
                 )
                 result.errors.append(
-                    Issue(
-                        f"nodes[{nid}]",
-                        f"{own}: {sender} writes to {names}, and each would "
-                        f"hold a different copy. {MOVE_DATA_OUT}.",
-                    )
+                    Issue(f"nodes[{nid}]", _keeps_its_data(nid, f"{sender} writes to {names}"))
                 )
     for k, change in enumerate(s.failures):
         target = model.index.get(getattr(change, "target", None))
@@ -397,8 +396,8 @@ def _check_state(s: Scenario, model: Any, result: ValidationResult) -> None:
             result.errors.append(
                 Issue(
                     f"failures[{k}].instances",
-                    f"{model.ids[target]} keeps its data on the server itself: "
-                    f"{change.instances} instances would each hold a different copy. "
-                    f"{MOVE_DATA_OUT}.",
+                    _keeps_its_data(
+                        model.ids[target], f"there would be {change.instances} instances"
+                    ),
                 )
             )

@@ -195,10 +195,10 @@ def test_a_server_holding_its_own_data_cannot_sit_behind_a_balancer_with_sibling
     assert alone.ok, messages(alone)
     assert messages(siblings) == [
         "nodes[web]: web keeps its data on the server itself: lb also sends writes to web-2, "
-        "and each would hold a different copy. Move the data to a database first (stage 2), "
+        "each holding a different copy. Move the data to a database first (stage 2), "
         "then add servers behind a load balancer.",
         "nodes[web-2]: web-2 keeps its data on the server itself: lb also sends writes to web, "
-        "and each would hold a different copy. Move the data to a database first (stage 2), "
+        "each holding a different copy. Move the data to a database first (stage 2), "
         "then add servers behind a load balancer.",
     ]
 
