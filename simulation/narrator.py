@@ -19,6 +19,7 @@ LAG_MS = 1000.0
 DATA_KINDS = ("database", "replica")
 ENGINE_SATURATED = re.compile(r"^(\S+) is saturated: \d+ % busy, queue growing by ")
 HEALTH_CHECK = re.compile(r"^(.+)'s health check took .+ out of rotation$")
+FLUSHED = re.compile(r"^(\S+) flushed: misses go to the origin while it warms up$")
 
 
 class Event(TypedDict):
@@ -78,6 +79,9 @@ class Narrator:
             node_id = found[1]
             before = prev["nodes"].get(node_id) if prev else None
             return _saturated(node_id, nodes[node_id], before, dt)
+        if (found := FLUSHED.match(text)) and found[1] in nodes:
+            where = self._misses_go_to(found[1], nodes[found[1]], nodes)
+            return f"{found[1]} flushed: misses go to {where} while it warms up"
         return text
 
     def _node(self, t, dt, node_id, node, before, mentioned, nodes) -> list[Event]:

@@ -24,7 +24,7 @@ STAGES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "examples
 RUNS_PER_STAGE = 12
 GROWING = re.compile(r"^(\S+) is saturated: .*queue growing by ([\d,.]+) requests/s")
 DRAINING = re.compile(r"^(\S+) queue is draining")
-COLD = re.compile(r"^(\S+) went cold: .*misses go to (.+) while it warms up")
+COLD = re.compile(r"^(\S+) (?:went cold|flushed): .*misses go to (.+) while it warms up")
 HEALTH_CHECK = re.compile(r"^(\S+)'s health check took .* out of rotation")
 CHECKS = {"draining": DRAINING, "growing": GROWING, "cold": COLD, "health check": HEALTH_CHECK}
 
