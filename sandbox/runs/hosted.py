@@ -110,7 +110,7 @@ class HostedRun:
             raise ValueError("the design does not validate: " + "; ".join(map(str, result.errors)))
         engine_class = DesEngine if run.engine == "des" else FlowEngine
         engine = engine_class(result.scenario, seed=run.seed)
-        return cls(run, engine, Narrator(), estimate=estimate, fresh=True)
+        return cls(run, engine, Narrator(links=_links(engine)), estimate=estimate, fresh=True)
 
     @classmethod
     def resume(cls, run: Run, *, silent_s: float) -> HostedRun:
@@ -363,6 +363,7 @@ class HostedRun:
                     f"the design has {nodes} nodes, the most a design may have (docs/limits.md)"
                 )
         self.engine.apply(change)
+        self.narrator.links = _links(self.engine)  # the design may have grown or shrunk
         self._ack(out, control, None)  # the engine narrates the change itself
         self.checkpoint(out)
 
@@ -408,6 +409,11 @@ class HostedRun:
         )
         self._state_message(out)
         raise RunEnded
+
+
+def _links(engine: FlowEngine | DesEngine) -> list[tuple[str, str]]:
+    """The design's links, so that the event log names where a cache's misses go."""
+    return [(edge.source, edge.target) for edge in engine.scenario.edges]
 
 
 def _row(event: dict[str, Any]) -> dict[str, Any]:
