@@ -63,6 +63,13 @@ class Stack:
         self._spawned: dict[int, tuple[list[str], dict]] = {}
 
     def __enter__(self) -> Stack:
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__()  # whatever started before the failure is stopped
+            raise
+
+    def _start(self) -> Stack:
         self.tmp = tempfile.TemporaryDirectory(prefix="scalelab-bench-")
         tmp = Path(self.tmp.name)
         env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "sandbox.settings"}
@@ -168,8 +175,9 @@ class Stack:
                 # A worker stopped while its pool was busy can leave pool processes behind.
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
-        self._log_file.close()
-        self.socket.close()
+        for name in ("_log_file", "socket"):  # absent when start-up failed before them
+            if hasattr(self, name):
+                getattr(self, name).close()
         self.tmp.cleanup()
 
 

@@ -145,16 +145,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # A connection pool per process: under ASGI each request runs in its own thread, so
     # persistent connections do not apply; a pool saves a new connection per request. A
     # request waits at most DATABASE_POOL_TIMEOUT for one, then gets a 503 (database down).
-    from psycopg_pool import ConnectionPool
-
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 20),
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 3.0),
-        # A connection is checked before it is handed out: after a database restart the
-        # idle ones are dead, and each would otherwise fail one request with a 503.
-        "check": ConnectionPool.check_connection,
     }
+    # The pool checks a connection before handing it out: after a database restart the idle
+    # ones are dead, and each would otherwise fail one request with a 503.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
