@@ -1,5 +1,9 @@
-/** What the engine's analysis says about the design: users it carries, bottleneck, cost. */
+/**
+ * What the engine's analysis says about the design: users it carries, bottleneck, cost; the
+ * words a learner may not know (max users, SPOF) say what they mean.
+ */
 import { useSession } from '../store/session';
+import { Explain, explainTitle } from '../ui/Explain';
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
@@ -16,7 +20,10 @@ export function SummaryBar() {
   return (
     <footer className="summary-bar" aria-label="What this design carries" data-testid="summary-bar" aria-live="polite">
       <div className="metric">
-        <span className="metric-label">Max users</span>
+        <span className="metric-label">
+          <span title={explainTitle('max-users')}>Max users</span>
+          <Explain term="max-users" />
+        </span>
         <span className="metric-value" data-testid="summary-max-users">
           {analysis?.max_users != null ? compact.format(analysis.max_users) : '—'}
         </span>
@@ -34,7 +41,10 @@ export function SummaryBar() {
         </span>
       </div>
       <div className="metric">
-        <span className="metric-label">Single points of failure</span>
+        <span className="metric-label">
+          <span title={explainTitle('spof')}>Single points of failure</span>
+          <Explain term="spof" />
+        </span>
         <span className={`metric-value ${analysis?.spofs.length ? 'warn-text' : ''}`} data-testid="summary-spofs">
           {analysis ? analysis.spofs.length : '—'}
         </span>

@@ -36,6 +36,17 @@ afterEach(() => {
 });
 
 describe('autosave', () => {
+  it('has nothing waiting once an edit is taken back before it was saved', async () => {
+    const save = vi.fn(async (_id: string, body: SaveBody) => saved(body.base_revision + 1, body.document));
+    autosave = startAutosave({ save, delayMs: 500 });
+    useDesign.getState().addNode('users', { x: 0, y: 0 });
+    expect(useSession.getState().save).toBe('pending');
+    useDesign.temporal.getState().undo();
+    expect(useSession.getState().save).toBe('saved');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(save).not.toHaveBeenCalled();
+  });
+
   it('saves a moment after the last edit, based on the revision it has', async () => {
     const save = vi.fn(async (_id: string, body: SaveBody) => saved(body.base_revision + 1, body.document));
     autosave = startAutosave({ save, delayMs: 500 });

@@ -43,7 +43,15 @@ export function startAutosave(deps: AutosaveDeps): Autosave {
   const changed = () => {
     const session = useSession.getState();
     if (stopped || session.mode !== 'edit' || session.save === 'conflict') return;
-    if (!dirty()) return;
+    if (!dirty()) {
+      // Back to what is saved (an undo, a refused live change taken back): nothing is waiting.
+      if (session.save === 'pending') {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        session.set({ save: 'saved' });
+      }
+      return;
+    }
     if (session.save !== 'saving') session.set({ save: 'pending' });
     schedule(delay);
   };

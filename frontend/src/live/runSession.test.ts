@@ -123,6 +123,43 @@ describe('controls', () => {
     expect(useLiveRun.getState().error).toBeNull();
   });
 
+  it('takes back the design edit of a control the run refuses, and says why in the event log', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+    socket().serverSends(metricFrame(7));
+    const takeBack = vi.fn();
+    const id = sendControl('add_node', { node: { id: 'db-2', kind: 'database' }, edges: [] }, () => takeBack);
+    expect(takeBack).not.toHaveBeenCalled();
+
+    const reason = 'add_node: nodes[db-replica-1]: replica has more than one primary: db, db-2';
+    socket().serverSends({ type: 'run.error', id, code: 'invalid_control', message: reason });
+    expect(takeBack).toHaveBeenCalledTimes(1);
+    expect(useLiveRun.getState().events).toContainEqual({ t: 7, level: 'error', node: 'db-2', text: `refused: ${reason}` });
+    socket().serverSends({ type: 'run.error', id, code: 'invalid_control', message: reason });
+    expect(takeBack).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the design edit of a control the run applied', async () => {
+    const { socket } = setup();
+    await startRun({ scenario: 's1' });
+    connectAsOwner(socket());
+    const takeBack = vi.fn();
+    const id = sendControl('users', { users: 1500 }, () => takeBack);
+    socket().serverSends({ type: 'run.ack', id, action: 'users', t: 3 });
+    socket().serverSends({ type: 'run.error', id, code: 'invalid_control', message: 'late' });
+    expect(takeBack).not.toHaveBeenCalled();
+    expect(useLiveRun.getState().events).toEqual([]);
+  });
+
+  it('makes no design edit for a control it could not send', async () => {
+    setup();
+    await startRun({ scenario: 's1' });
+    const edit = vi.fn(() => () => undefined);
+    expect(sendControl('users', { users: 1500 }, edit)).toBeNull();
+    expect(edit).not.toHaveBeenCalled();
+  });
+
   it('says so instead of sending while the socket is not open', async () => {
     const { socket } = setup();
     await startRun({ scenario: 's1' });

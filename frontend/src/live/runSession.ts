@@ -20,6 +20,8 @@ let deps: RunSessionDeps = {};
 let current: RunSocket<unknown> | null = null;
 let generation = 0;
 let controlCounter = 0;
+/** How to take back the design edit made with one of our controls, by id, should the run refuse it. */
+const takeBacks = new Map<string, () => void>();
 // Acks go to everyone watching the run, so our ids carry a prefix no other tab shares.
 const idPrefix = `c${Math.random().toString(36).slice(2, 8)}-`;
 
@@ -87,8 +89,17 @@ export function watchRun(run: RunSummary & { ws_path: string }, share: string | 
         useLiveRun.getState().frameReceived(frame);
         sendDueChanges(frame);
       },
-      onAck: (id, _action, t) => useLiveRun.getState().controlApplied(id, t),
-      onControlError: (id, text) => useLiveRun.getState().controlRefused(id, text),
+      onAck: (id, _action, t) => {
+        useLiveRun.getState().controlApplied(id, t);
+        if (id !== null) takeBacks.delete(String(id));
+      },
+      onControlError: (id, text) => {
+        useLiveRun.getState().controlRefusedByRun(id, text);
+        if (id === null) return;
+        const takeBack = takeBacks.get(String(id));
+        takeBacks.delete(String(id));
+        takeBack?.();
+      },
       onError: (text) => useLiveRun.getState().failed(text),
     },
   });
@@ -106,26 +117,37 @@ function sendDueChanges(frame: MetricFrame): void {
   }
 }
 
+/** The node a control is about: its target, or the node it adds. */
+function controlTarget(fields: ControlFields): string | undefined {
+  if (typeof fields.target === 'string') return fields.target;
+  const node = fields.node as { id?: unknown } | undefined;
+  return typeof node?.id === 'string' ? node.id : undefined;
+}
+
 /**
  * Sends a control to the run; returns its id, or null when it could not be sent (the reason is
- * recorded with it so that the person sees it).
+ * recorded with it so that the person sees it). A control that changes the design too passes
+ * `edit`: it is made once the control is sent and returns how to take it back, which happens if
+ * the run refuses the control, so that the design never keeps a change that did not run.
  */
-export function sendControl(action: ControlAction, fields: ControlFields = {}): string | null {
+export function sendControl(action: ControlAction, fields: ControlFields = {}, edit?: () => () => void): string | null {
   const id = `${idPrefix}${++controlCounter}`;
   const store = useLiveRun.getState();
   const label = describeControl(action, fields);
-  store.controlSent({ id, action, label, status: 'pending' });
+  store.controlSent({ id, action, label, status: 'pending', target: controlTarget(fields) });
   const sent = current?.send({ type: 'control', id, action, ...fields }) ?? false;
   if (!sent) {
     store.controlRefused(id, 'not connected to the run: try again once it reconnects');
     return null;
   }
+  if (edit) takeBacks.set(id, edit());
   return id;
 }
 
 /** Stops following the run (the run itself goes on). */
 export function stopWatching(): void {
   generation += 1;
+  takeBacks.clear();
   current?.close();
   current = null;
 }

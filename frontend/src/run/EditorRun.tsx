@@ -11,7 +11,7 @@ import { useDesign } from '../store/design';
 import { ACTIVE_STATES, useLiveRun } from '../store/liveRun';
 import { useSession } from '../store/session';
 import {
-  addToDesign,
+  applyDesignEdit,
   durationOf,
   failuresOf,
   requestsPerUserOf,
@@ -65,6 +65,7 @@ export function EditorRunSide({ readOnly = false }: { readOnly?: boolean }) {
           users: usersOf(doc),
           requestsPerUser: requestsPerUserOf(doc),
           onUsersChange: (users) => setWorkload({ users }),
+          onLiveUsersChange: (users) => applyDesignEdit({ type: 'users', users }),
           shape: shapeOf(doc),
           onShapeChange: (shape) => setWorkload({ shape }),
           durationS: durationOf(doc),
@@ -91,7 +92,7 @@ function SelectedNodeActions() {
       <section className="run-side selected-actions" aria-label={`Break or change ${node.id}`} data-testid="selected-node-actions">
         <h3 className="section-title">{node.label || node.id} during the run</h3>
         <div className="selected-actions-buttons">
-          <NodeActions node={node} doc={doc} onAdded={addToDesign} />
+          <NodeActions node={node} doc={doc} onEdit={applyDesignEdit} />
         </div>
       </section>
     );
@@ -147,5 +148,5 @@ export function RunMenuHost() {
   if (menu.kind === 'edge') return <EdgeMenu from={menu.from} to={menu.to} x={menu.x} y={menu.y} onClose={closeRunMenu} />;
   const node = doc.nodes.find((n) => n.id === menu.id);
   if (!node) return null;
-  return <NodeMenu node={node} doc={doc} onAdded={addToDesign} x={menu.x} y={menu.y} onClose={closeRunMenu} />;
+  return <NodeMenu node={node} doc={doc} onEdit={applyDesignEdit} x={menu.x} y={menu.y} onClose={closeRunMenu} />;
 }

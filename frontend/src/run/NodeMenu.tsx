@@ -1,11 +1,22 @@
 /**
  * The menus that break and change a running design: a node's (kill, restore, slow down, flush,
  * scale, add another like it) and a link's (cut, restore). Keyboard: arrows move, Escape closes.
+ * A change that alters the design is drawn into it at once and taken back if the run refuses it.
  */
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { designRole } from '../domain/roles';
 import { sendControl } from '../live/runSession';
 import { ACTIVE_STATES, useLiveRun } from '../store/liveRun';
-import { addLikeChange, edgeMenuItems, nodeMenuItems, type DesignEdge, type DesignNode, type MenuItem } from './nodeActions';
+import {
+  addLikeChange,
+  cloneNote,
+  edgeMenuItems,
+  nodeMenuItems,
+  type DesignEdge,
+  type DesignEdit,
+  type DesignNode,
+  type MenuItem,
+} from './nodeActions';
 
 interface Placement {
   x: number;
@@ -68,7 +79,15 @@ function Menu({ title, x, y, onClose, children, testId }: Placement & { title: s
   );
 }
 
-function Items({ items, disabled, onDone, menu }: { items: MenuItem[]; disabled: boolean; onDone: () => void; menu: boolean }) {
+/** Applies a live change's design edit; returns how to take it back. */
+export type DesignEditor = (edit: DesignEdit) => () => void;
+
+/** Sends the control with its design edit, which is taken back if the run refuses the control. */
+function sendWithEdit(action: MenuItem['action'], fields: MenuItem['fields'], edit: DesignEdit | undefined, onEdit: DesignEditor | undefined): void {
+  sendControl(action, fields, edit && onEdit ? () => onEdit(edit) : undefined);
+}
+
+function Items({ items, disabled, onDone, menu, onEdit }: { items: MenuItem[]; disabled: boolean; onDone: () => void; menu: boolean; onEdit?: DesignEditor }) {
   return (
     <>
       {items.map((item) => (
@@ -81,7 +100,7 @@ function Items({ items, disabled, onDone, menu }: { items: MenuItem[]; disabled:
           disabled={disabled}
           data-testid={`node-menu-${item.key}`}
           onClick={() => {
-            sendControl(item.action, item.fields);
+            sendWithEdit(item.action, item.fields, item.edit, onEdit);
             onDone();
           }}
         >
@@ -94,25 +113,27 @@ function Items({ items, disabled, onDone, menu }: { items: MenuItem[]; disabled:
 
 export interface NodeMenuProps extends Placement {
   node: DesignNode;
-  /** The design, for "add another like this". */
-  doc?: { nodes: DesignNode[]; edges: DesignEdge[] };
-  /** Called with the node added to the run, so the canvas can draw it too. */
-  onAdded?: (change: { node: DesignNode; edges: DesignEdge[] }) => void;
+  /** The design, for the node's role and "add another like this". */
+  doc?: { nodes: DesignNode[]; edges: DesignEdge[]; workload?: unknown };
+  /** Draws a live change into the design (a node added, instances changed) and returns how to take it back. */
+  onEdit?: DesignEditor;
 }
 
 /** The node's actions as buttons: in its menu on the canvas, or beside the canvas for keyboards. */
-export function NodeActions({ node, doc, onAdded, onDone, menu = false }: Omit<NodeMenuProps, keyof Placement> & { onDone?: () => void; menu?: boolean }) {
+export function NodeActions({ node, doc, onEdit, onDone, menu = false }: Omit<NodeMenuProps, keyof Placement> & { onDone?: () => void; menu?: boolean }) {
   const live = useLiveRun((s) => s.latest?.nodes[node.id]);
   const { ok, reason } = useRunControllable();
   const designInstances = typeof node.params?.instances === 'number' ? node.params.instances : undefined;
   const instances = designInstances ?? Math.max(1, live?.instances_alive ?? 1);
-  const items = nodeMenuItems(node, live?.alive ?? true, instances);
+  const role = doc ? designRole(doc, node.id) : null;
+  const items = nodeMenuItems(node, live?.alive ?? true, instances, role);
   const like = doc ? addLikeChange(doc, node.id) : null;
+  const why = cloneNote(node, role);
   const done = onDone ?? (() => undefined);
   return (
     <>
       {!ok && <p className="node-menu-note">{reason}</p>}
-      <Items items={items} disabled={!ok} onDone={done} menu={menu} />
+      <Items items={items} disabled={!ok} onDone={done} menu={menu} onEdit={onEdit} />
       {like && (
         <button
           type="button"
@@ -121,21 +142,26 @@ export function NodeActions({ node, doc, onAdded, onDone, menu = false }: Omit<N
           title={`Adds ${like.node.id}, linked like ${node.id}.`}
           data-testid="node-menu-add-like"
           onClick={() => {
-            if (sendControl('add_node', { node: like.node, edges: like.edges }) !== null) onAdded?.(like);
+            sendWithEdit('add_node', { node: like.node, edges: like.edges }, { type: 'add_node', ...like }, onEdit);
             done();
           }}
         >
           Add another like this ({like.node.id})
         </button>
       )}
+      {why && (
+        <p className="node-menu-note node-menu-why" data-testid="node-menu-why">
+          {why}
+        </p>
+      )}
     </>
   );
 }
 
-export function NodeMenu({ node, doc, onAdded, x, y, onClose }: NodeMenuProps) {
+export function NodeMenu({ node, doc, onEdit, x, y, onClose }: NodeMenuProps) {
   return (
     <Menu title={`${node.label || node.id} during the run`} x={x} y={y} onClose={onClose} testId="node-menu">
-      <NodeActions node={node} doc={doc} onAdded={onAdded} onDone={onClose} menu />
+      <NodeActions node={node} doc={doc} onEdit={onEdit} onDone={onClose} menu />
     </Menu>
   );
 }

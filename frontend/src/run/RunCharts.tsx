@@ -7,7 +7,9 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricFrame } from '../live/frames';
+import type { Term } from '../domain/explanations';
 import { useLiveRun } from '../store/liveRun';
+import { Explain, explainTitle } from '../ui/Explain';
 import {
   SERIES_COLOURS,
   costData,
@@ -35,6 +37,9 @@ interface ChartProps {
   range?: [number, number];
   format?: (value: number) => string;
 }
+
+/** Series whose names a learner may not know: their legend entry says what they mean. */
+const EXPLAINED: Record<string, Term> = { goodput: 'goodput', p99: 'p99' };
 
 function makeOptions(props: ChartProps, width: number): uPlot.Options {
   const format = props.format ?? compact;
@@ -139,7 +144,9 @@ const Chart = memo(function Chart(props: ChartProps) {
           return (
             <li key={label}>
               <span className="swatch" style={{ background: SERIES_COLOURS[i % SERIES_COLOURS.length] }} />
-              {label} <strong>{value === null ? '—' : format(value)}</strong>
+              {EXPLAINED[label] ? <span title={explainTitle(EXPLAINED[label])}>{label}</span> : label}{' '}
+              <strong>{value === null ? '—' : format(value)}</strong>
+              {EXPLAINED[label] && <Explain term={EXPLAINED[label]} />}
             </li>
           );
         })}

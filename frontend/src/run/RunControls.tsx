@@ -34,6 +34,11 @@ export interface RunControlsProps {
   requestsPerUser?: number;
   /** Before a run: writes the users into the design. */
   onUsersChange?: (users: number) => void;
+  /**
+   * During a run: writes the users sent to the run into the design too, so that the users node
+   * shows them and they stay after the run; returns how to take that back if the run refuses.
+   */
+  onLiveUsersChange?: (users: number) => () => void;
   /** The design's traffic shape type. */
   shape?: string;
   onShapeChange?: (shape: Record<string, unknown>) => void;
@@ -52,7 +57,7 @@ function statusText(state: string | undefined, starting: boolean): string {
 }
 
 export function RunControls(props: RunControlsProps) {
-  const { scenarioId, users, onUsersChange, shape = 'constant', onShapeChange, durationS = 300, beforeStart, blocked } = props;
+  const { scenarioId, users, onUsersChange, onLiveUsersChange, shape = 'constant', onShapeChange, durationS = 300, beforeStart, blocked } = props;
   const requestsPerUser = props.requestsPerUser ?? DEFAULT_REQUESTS_PER_USER_PER_S;
   const run = useLiveRun((s) => s.run);
   const queue = useLiveRun((s) => s.queue);
@@ -97,7 +102,7 @@ export function RunControls(props: RunControlsProps) {
     if (commitTimer.current) clearTimeout(commitTimer.current);
     commitTimer.current = setTimeout(() => {
       commitTimer.current = null;
-      if (controllable) sendControl('users', { users: value });
+      if (controllable) sendControl('users', { users: value }, onLiveUsersChange && (() => onLiveUsersChange(value)));
       else onUsersChange?.(value);
     }, delay);
   }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyDocument, type ScenarioDocument } from '../domain/scenario';
-import { undo, useDesign } from '../store/design';
+import { redo, undo, useDesign } from '../store/design';
 import { useSession } from '../store/session';
 import {
   DEFAULT_USERS,
-  addToDesign,
+  applyDesignEdit,
   durationOf,
   failuresOf,
   setFailures,
@@ -13,6 +13,7 @@ import {
   targetsOf,
   usersOf,
   whenSaved,
+  workloadOf,
 } from './designLink';
 
 const stage: ScenarioDocument = {
@@ -75,12 +76,67 @@ describe('writing the design', () => {
   });
 
   it('draws a node added during the run, once', () => {
-    const change = { node: { id: 'web-2', kind: 'server' }, edges: [{ from: 'lb', to: 'web-2' }] };
-    addToDesign(change);
-    addToDesign(change);
+    const edit = { type: 'add_node' as const, node: { id: 'web-2', kind: 'server' }, edges: [{ from: 'lb', to: 'web-2' }] };
+    applyDesignEdit(edit);
+    applyDesignEdit(edit);
     const doc = useDesign.getState().doc;
     expect(doc.nodes.filter((n) => n.id === 'web-2')).toHaveLength(1);
     expect(doc.edges).toContainEqual({ from: 'lb', to: 'web-2' });
+  });
+
+  it('keeps users changed during the run in the design, so they stay after it', () => {
+    applyDesignEdit({ type: 'users', users: 1500 });
+    expect(usersOf(useDesign.getState().doc)).toBe(1500);
+    expect(workloadOf(useDesign.getState().doc).shape).toEqual({ type: 'spike', at_s: 60 });
+  });
+});
+
+describe('taking back a change the run refused', () => {
+  const db2 = {
+    type: 'add_node' as const,
+    node: { id: 'db-2', kind: 'database' },
+    edges: [
+      { from: 'web-1', to: 'db-2' },
+      { from: 'db-2', to: 'db-replica-1', kind: 'replication' },
+    ],
+  };
+
+  it('undoes exactly that edit while it is the newest, leaving nothing to redo', () => {
+    setWorkload({ users: 2000 });
+    const takeBack = applyDesignEdit(db2);
+    expect(useDesign.getState().doc.nodes.map((n) => n.id)).toContain('db-2');
+    takeBack();
+    const doc = useDesign.getState().doc;
+    expect(doc.nodes.map((n) => n.id)).not.toContain('db-2');
+    expect(doc.edges).toEqual(stage.edges);
+    expect(usersOf(doc)).toBe(2000);
+    expect(useDesign.temporal.getState().futureStates).toEqual([]);
+    redo();
+    expect(useDesign.getState().doc.nodes.map((n) => n.id)).not.toContain('db-2');
+  });
+
+  it('reverts only that edit when the design changed since', () => {
+    const takeBack = applyDesignEdit(db2);
+    useDesign.getState().updateNode('web-1', { label: 'front' });
+    takeBack();
+    const doc = useDesign.getState().doc;
+    expect(doc.nodes.map((n) => n.id)).toEqual(stage.nodes.map((n) => n.id));
+    expect(doc.edges).toEqual(stage.edges);
+    expect(doc.nodes.find((n) => n.id === 'web-1')?.label).toBe('front');
+  });
+
+  it('puts back the instances and the users it changed, unless changed again since', () => {
+    const instances = applyDesignEdit({ type: 'instances', node: 'web-1', instances: 2 });
+    const users = applyDesignEdit({ type: 'users', users: 5000 });
+    instances();
+    expect(useDesign.getState().doc.nodes.find((n) => n.id === 'web-1')?.params).toEqual({});
+    users();
+    expect(usersOf(useDesign.getState().doc)).toBe(1000);
+
+    const refused = applyDesignEdit({ type: 'users', users: 7000 });
+    setWorkload({ users: 8000 });
+    refused();
+    expect(usersOf(useDesign.getState().doc)).toBe(8000);
   });
 });
 

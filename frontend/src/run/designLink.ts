@@ -1,13 +1,15 @@
 /**
  * Where the run panel meets the design: the workload's users and traffic shape, the run's
  * duration and the failure list live in the scenario document, so editing them before a run is
- * an ordinary (undoable, autosaved) change of the design.
+ * an ordinary (undoable, autosaved) change of the design. A live change that alters the design
+ * (a node added, instances or users changed) is drawn into it too, and taken back when the run
+ * refuses it, so that the design never keeps what did not run.
  */
 import type { DocEdge, DocNode, ScenarioDocument } from '../domain/scenario';
 import { useDesign } from '../store/design';
 import { useSession } from '../store/session';
 import type { Failure, FailureTargets } from './FailureTimeline';
-import type { DesignEdge, DesignNode } from './nodeActions';
+import type { DesignEdit } from './nodeActions';
 
 export const DEFAULT_USERS = 10_000;
 export const DEFAULT_DURATION_S = 300;
@@ -65,16 +67,84 @@ export function setFailures(failures: Failure[]): void {
   setDoc((doc) => ({ ...doc, failures }));
 }
 
-/** Draws a node added to a live run on the canvas too, so the design shows what runs. */
-export function addToDesign(change: { node: DesignNode; edges: DesignEdge[] }): void {
-  setDoc((doc) => {
-    if (doc.nodes.some((n) => n.id === change.node.id)) return doc;
-    return {
-      ...doc,
-      nodes: [...doc.nodes, change.node as DocNode],
-      edges: [...doc.edges, ...(change.edges as DocEdge[])],
-    };
-  });
+function withNode(doc: ScenarioDocument, id: string, change: (node: DocNode) => DocNode): ScenarioDocument {
+  return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? change(n) : n)) };
+}
+
+function withInstances(node: DocNode, instances: unknown): DocNode {
+  const params = { ...(node.params ?? {}) };
+  if (instances === undefined) delete params.instances;
+  else params.instances = instances;
+  return { ...node, params };
+}
+
+/** The design with a live change drawn in: a node added, instances or users changed. */
+export function editDocument(doc: ScenarioDocument, edit: DesignEdit): ScenarioDocument {
+  switch (edit.type) {
+    case 'add_node':
+      if (doc.nodes.some((n) => n.id === edit.node.id)) return doc;
+      return { ...doc, nodes: [...doc.nodes, edit.node as DocNode], edges: [...doc.edges, ...(edit.edges as DocEdge[])] };
+    case 'instances':
+      return withNode(doc, edit.node, (n) => withInstances(n, edit.instances));
+    case 'users':
+      return { ...doc, workload: { ...workloadOf(doc), users: edit.users } };
+  }
+}
+
+/**
+ * The design with a live change taken out again, `before` being the design it was made on.
+ * Only what the change set is put back: an edit made since to the same place stays.
+ */
+export function revertDocument(doc: ScenarioDocument, edit: DesignEdit, before: ScenarioDocument): ScenarioDocument {
+  switch (edit.type) {
+    case 'add_node': {
+      const id = edit.node.id;
+      const added = new Set(edit.edges.map((e) => `${e.from}->${e.to}`));
+      return {
+        ...doc,
+        nodes: doc.nodes.filter((n) => n.id !== id),
+        edges: doc.edges.filter((e) => e.from !== id && e.to !== id && !added.has(`${e.from}->${e.to}`)),
+      };
+    }
+    case 'instances': {
+      const now = doc.nodes.find((n) => n.id === edit.node);
+      if (now?.params?.instances !== edit.instances) return doc;
+      const was = before.nodes.find((n) => n.id === edit.node)?.params?.instances;
+      return withNode(doc, edit.node, (n) => withInstances(n, was));
+    }
+    case 'users': {
+      if (workloadOf(doc).users !== edit.users) return doc;
+      const workload = { ...workloadOf(doc) };
+      const was = workloadOf(before).users;
+      if (was === undefined) delete workload.users;
+      else workload.users = was;
+      return { ...doc, workload };
+    }
+  }
+}
+
+/**
+ * Draws a live change on the canvas too, so that the design shows what runs (and is saved with
+ * it); returns how to take exactly that edit back when the run refuses the change. While the
+ * edit is still the newest step, that is one undo (with nothing left to redo); after other
+ * edits, the change alone is reverted as a new step.
+ */
+export function applyDesignEdit(edit: DesignEdit): () => void {
+  const before = useDesign.getState().doc;
+  setDoc((doc) => editDocument(doc, edit));
+  const after = useDesign.getState().doc;
+  if (after === before) return () => undefined;
+  return () => {
+    const history = useDesign.temporal.getState();
+    const last = history.pastStates[history.pastStates.length - 1];
+    if (useDesign.getState().doc === after && last?.doc === before) {
+      const future = history.futureStates;
+      history.undo();
+      useDesign.temporal.setState({ futureStates: future });
+    } else {
+      setDoc((doc) => revertDocument(doc, edit, before));
+    }
+  };
 }
 
 /**

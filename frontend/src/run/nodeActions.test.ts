@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeControl } from '../live/controls';
-import { addLikeChange, edgeMenuItems, nodeMenuItems, siblingId } from './nodeActions';
+import { designRole } from '../domain/roles';
+import { addLikeChange, cloneNote, edgeMenuItems, nodeMenuItems, siblingId } from './nodeActions';
 import { parseSimTime } from './FailureTimeline';
 
 const doc = {
@@ -40,6 +41,78 @@ describe('node menu', () => {
     const slow = nodeMenuItems({ id: 'db', kind: 'database' }, true).find((i) => i.key === 'slow-5')!;
     expect(slow).toMatchObject({ action: 'slow', fields: { target: 'db', factor: 5 } });
     expect(edgeMenuItems('web-1', 'db')[0]).toMatchObject({ action: 'cut', fields: { target: 'web-1->db' } });
+  });
+});
+
+/** Stage 4: a primary with two replicas behind two servers. */
+const replicated = {
+  nodes: [
+    { id: 'users', kind: 'users' },
+    { id: 'lb', kind: 'load_balancer' },
+    { id: 'web-1', kind: 'server' },
+    { id: 'db', kind: 'database' },
+    { id: 'db-replica-1', kind: 'replica' },
+    { id: 'db-replica-2', kind: 'replica' },
+  ],
+  edges: [
+    { from: 'users', to: 'lb' },
+    { from: 'lb', to: 'web-1' },
+    { from: 'web-1', to: 'db' },
+    { from: 'web-1', to: 'db-replica-1' },
+    { from: 'web-1', to: 'db-replica-2' },
+    { from: 'db', to: 'db-replica-1', kind: 'replication' },
+    { from: 'db', to: 'db-replica-2', kind: 'replication' },
+  ],
+};
+
+/** Stage 1: one server that keeps its own data. */
+const single = { nodes: [{ id: 'users', kind: 'users' }, { id: 'web', kind: 'server' }], edges: [{ from: 'users', to: 'web' }] };
+
+const keysFor = (doc: typeof replicated, id: string, instances = 1) => {
+  const node = doc.nodes.find((n) => n.id === id)!;
+  return nodeMenuItems(node, true, instances, designRole(doc, id)).map((i) => i.key);
+};
+
+describe('what the menu offers for the node’s kind and role', () => {
+  it('never offers a primary database a second primary, by scaling or by cloning', () => {
+    expect(keysFor(replicated, 'db')).not.toContain('grow');
+    expect(addLikeChange(replicated, 'db')).toBeNull();
+    expect(cloneNote({ id: 'db', kind: 'database' }, 'primary')).toContain('a second primary');
+  });
+
+  it('offers one more replica like a replica, but no instances (only servers have them)', () => {
+    expect(keysFor(replicated, 'db-replica-1')).not.toContain('grow');
+    const change = addLikeChange(replicated, 'db-replica-1')!;
+    expect(change.node.id).toBe('db-replica-3');
+    expect(change.edges).toContainEqual({ from: 'db', to: 'db-replica-3', kind: 'replication' });
+    expect(cloneNote({ id: 'db-replica-1', kind: 'replica' }, 'replica')).toBeNull();
+  });
+
+  it('never clones a server that keeps its own data, and says what to do instead', () => {
+    expect(keysFor(single, 'web')).not.toContain('grow');
+    expect(addLikeChange(single, 'web')).toBeNull();
+    expect(cloneNote({ id: 'web', kind: 'server' }, 'keeps-data')).toContain('Move the data to a database first');
+    // A design that has one anyway may still shrink it.
+    expect(keysFor(single, 'web', 3)).toContain('shrink');
+  });
+
+  it('scales out a server with a database behind it, and clones it', () => {
+    expect(keysFor(replicated, 'web-1')).toContain('grow');
+    expect(addLikeChange(replicated, 'web-1')).not.toBeNull();
+  });
+
+  it('gives balancers, caches and CDNs no instances to scale, but clones them', () => {
+    for (const kind of ['load_balancer', 'cache', 'cdn', 'dns']) {
+      const keys = nodeMenuItems({ id: 'x', kind }, true, 1, null).map((i) => i.key);
+      expect(keys).not.toContain('grow');
+      expect(keys).not.toContain('shrink');
+    }
+    expect(addLikeChange(replicated, 'lb')).not.toBeNull();
+  });
+
+  it('draws a resize into the design with the control', () => {
+    const grow = nodeMenuItems({ id: 'web-1', kind: 'server' }, true, 2, null).find((i) => i.key === 'grow')!;
+    expect(grow).toMatchObject({ fields: { target: 'web-1', instances: 3 }, edit: { type: 'instances', node: 'web-1', instances: 3 } });
   });
 });
 

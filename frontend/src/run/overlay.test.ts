@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricFrame, NodeMetrics } from '../live/frames';
-import { DEAD_COLOUR, edgeFlows, edgeWidth, frameOverlay, healthOf, nodeVisual, utilisationColour } from './overlay';
+import { DEAD_COLOUR, edgeFlows, edgeWidth, frameOverlay, healthOf, nodeVisual, usersShown, utilisationColour } from './overlay';
 
 const server = (extra: Partial<NodeMetrics> = {}): NodeMetrics => ({
   kind: 'server',
@@ -68,7 +68,26 @@ describe('node visuals', () => {
     expect(nodeVisual('cache', { kind: 'cache', alive: true, utilization: 0.1, hit_ratio: 0.594 }).lines).toContain('hits 59 %');
     const replica = nodeVisual('db-replica-1', { kind: 'replica', alive: true, utilization: 0.2, role: 'replica', replication_lag_ms: 20 });
     expect(replica.lagMs).toBe(20);
-    expect(replica.lines).toContain('lag 20 ms');
+    expect(replica.roleText).toBe('replica · lag 20 ms');
+    expect(replica.roleChanged).toBe(false);
+  });
+
+  it('shows the roles the run has after a promotion, not the ones the design drew', () => {
+    // Stage 4 after db died: db-replica-1 was promoted, db came back as a replica.
+    const promoted = nodeVisual('db-replica-1', { kind: 'replica', alive: true, utilization: 0.5, role: 'primary', replication_lag_ms: 0 });
+    expect(promoted).toMatchObject({ role: 'primary', roleText: 'primary', roleChanged: true, lagMs: null });
+    expect(promoted.description).toContain('now primary');
+    const returned = nodeVisual('db', { kind: 'database', alive: true, utilization: 0.1, role: 'replica', replication_lag_ms: 12.4 });
+    expect(returned).toMatchObject({ role: 'replica', roleText: 'replica · lag 12 ms', roleChanged: true, lagMs: 12.4 });
+    const primary = nodeVisual('db', { kind: 'database', alive: true, utilization: 0.3, role: 'primary', replication_lag_ms: 0 });
+    expect(primary).toMatchObject({ roleText: 'primary', roleChanged: false });
+    expect(nodeVisual('web-1', server()).roleText).toBeNull();
+  });
+
+  it("shows the run's users on the users node while a frame is on screen", () => {
+    expect(usersShown(1000, 1500)).toBe(1500);
+    expect(usersShown(1000, undefined)).toBe(1000);
+    expect(usersShown(undefined, undefined)).toBeUndefined();
   });
 
   it('gives users and other nodes without capacity no utilisation', () => {

@@ -1,11 +1,13 @@
 /**
  * What a live frame looks like on the canvas: per node a colour from its utilisation (grey when
- * dead), its queue, errors, hit ratio and lag in short words; per link a thickness that follows
- * the requests it carries. Pure functions of the frame, so every node component can read them.
+ * dead), its queue, errors and hit ratio in short words, and a database's role as the run has it
+ * (a promoted replica is the primary); per link a thickness that follows the requests it
+ * carries. Pure functions of the frame, so every node component can read them.
  */
 import type { MetricFrame, NodeMetrics } from '../live/frames';
 
 export type NodeHealth = 'idle' | 'ok' | 'busy' | 'saturated' | 'dead';
+export type LiveRole = 'primary' | 'replica';
 
 export interface NodeVisual {
   health: NodeHealth;
@@ -19,6 +21,15 @@ export interface NodeVisual {
   instancesAlive: number | null;
   hitRatio: number | null;
   lagMs: number | null;
+  /**
+   * A database's or replica's role now: the frame says it (`nodes.<id>.role`), and it changes
+   * on promotion, so it is read from the frame rather than from the node's kind.
+   */
+  role: LiveRole | null;
+  /** The role as a badge says it: "primary", "replica · lag 20 ms". */
+  roleText: string | null;
+  /** The run has swapped the role the design gave it (a promoted replica, a returned primary). */
+  roleChanged: boolean;
   /** Short lines to draw on the node: "82 % busy", "queue 1.2 k", "errors 95/s". */
   lines: string[];
   /** One sentence for assistive technology and tooltips. */
@@ -87,7 +98,11 @@ export function nodeVisual(id: string, node: NodeMetrics): NodeVisual {
   const queue = node.queue_length ?? 0;
   const errorRps = node.error_rps ?? Object.values(node.errors ?? {}).reduce((a, b) => a + b, 0);
   const hitRatio = typeof node.hit_ratio === 'number' ? node.hit_ratio : null;
-  const lagMs = node.role === 'replica' && typeof node.replication_lag_ms === 'number' ? node.replication_lag_ms : null;
+  const role: LiveRole | null = node.role === 'primary' || node.role === 'replica' ? node.role : null;
+  const lagMs = role === 'replica' && typeof node.replication_lag_ms === 'number' ? node.replication_lag_ms : null;
+  const roleText = role === 'replica' ? (lagMs !== null ? `replica · lag ${compact(lagMs)} ms` : 'replica') : role;
+  const designed = node.kind === 'database' ? 'primary' : node.kind === 'replica' ? 'replica' : null;
+  const roleChanged = role !== null && designed !== null && role !== designed;
   const colour =
     health === 'dead' ? DEAD_COLOUR : utilization === null ? IDLE_COLOUR : utilisationColour(utilization);
 
@@ -98,11 +113,11 @@ export function nodeVisual(id: string, node: NodeMetrics): NodeVisual {
   if (queue >= 1) lines.push(`queue ${compact(queue)}`);
   if (errorRps > 0.05) lines.push(`errors ${compact(errorRps)}/s`);
   if (hitRatio !== null) lines.push(`hits ${Math.round(hitRatio * 100)} %`);
-  if (lagMs !== null) lines.push(`lag ${compact(lagMs)} ms`);
 
   const instances = typeof node.instances_alive === 'number' ? node.instances_alive : null;
   const parts = [
     health === 'dead' ? `${id} is down` : `${id} is ${health}`,
+    roleText !== null ? `${roleChanged ? 'now ' : ''}${roleText}` : '',
     ...lines.filter((l) => l !== 'down'),
     instances !== null ? `${instances} instance${instances === 1 ? '' : 's'} alive` : '',
   ];
@@ -116,6 +131,9 @@ export function nodeVisual(id: string, node: NodeMetrics): NodeVisual {
     instancesAlive: instances,
     hitRatio,
     lagMs,
+    role,
+    roleText,
+    roleChanged,
     lines,
     description: parts.filter(Boolean).join(', '),
   };
@@ -165,6 +183,14 @@ function sendingWeight(node: NodeMetrics | undefined): number {
 export function edgeWidth(rps: number, busiest: number): number {
   if (rps <= 0 || busiest <= 0) return 1.5;
   return Math.round((1.5 + 7.5 * Math.sqrt(rps / busiest)) * 10) / 10;
+}
+
+/**
+ * The users the users node shows: the run's (`system.users`, what the engine runs with, changed
+ * live or replayed) while a frame is on screen, the design's otherwise.
+ */
+export function usersShown(designUsers: number | undefined, liveUsers: number | undefined): number | undefined {
+  return typeof liveUsers === 'number' && Number.isFinite(liveUsers) ? liveUsers : designUsers;
 }
 
 /** The whole canvas for one frame. */

@@ -29,6 +29,8 @@ export interface ControlRecord {
   t?: number;
   /** Why it was refused. */
   message?: string;
+  /** The node it is about, for the event log. */
+  target?: string;
 }
 
 /** A change to send when the run's simulated time reaches `at_s`. */
@@ -214,6 +216,19 @@ export function applyControlAnswer(
   return { controls };
 }
 
+/**
+ * The run's refusal of one of our controls: recorded with the control, and said in the event
+ * log ("refused: …") where the person watching the run reads what happened.
+ */
+export function applyControlRefusal(data: LiveRunData, id: ControlId | null, message: string): Partial<LiveRunData> {
+  const update = applyControlAnswer(data, id, { message });
+  if (!update.controls) return update;
+  const record = data.controls.find((c) => c.id === String(id));
+  const t = data.latest?.t ?? data.run?.sim_time ?? 0;
+  const line: RunEventLine = { t, level: 'error', node: record?.target ?? null, text: `refused: ${message}` };
+  return { ...update, events: mergeEvents(data.events, [line]) };
+}
+
 /** The scheduled changes whose time has come at simulated time `t`. */
 export function dueChanges(scheduled: ScheduledChange[], t: number): ScheduledChange[] {
   return scheduled.filter((s) => s.status === 'waiting' && s.at_s <= t);
@@ -246,6 +261,8 @@ export interface LiveRunActions {
   controlSent(record: ControlRecord): void;
   controlApplied(id: ControlId | null, t: number): void;
   controlRefused(id: ControlId | null, message: string): void;
+  /** The run (the worker or the connection) refused one of our controls. */
+  controlRefusedByRun(id: ControlId | null, message: string): void;
   schedule(change: Record<string, unknown>, atS: number): void;
   unschedule(key: string): void;
   scheduledSent(key: string, controlId: string): void;
@@ -273,6 +290,7 @@ export const useLiveRun = create<LiveRunStore>()((set, get) => ({
   controlSent: (record) => set((d) => applyControlSent(d, record)),
   controlApplied: (id, t) => set((d) => applyControlAnswer(d, id, { t })),
   controlRefused: (id, message) => set((d) => applyControlAnswer(d, id, { message })),
+  controlRefusedByRun: (id, message) => set((d) => applyControlRefusal(d, id, message)),
   schedule: (change, atS) =>
     set((d) => ({
       scheduled: [...d.scheduled, { key: `s${++scheduleCounter}`, at_s: atS, change, status: 'waiting' as const }].sort(
