@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 HOST_SLICE_S = 0.005  # the longest turn a run gets before the next run's turn
 WAIT_MAX_S = 0.1  # the longest the host sleeps, so housekeeping runs on time
-MIN_CYCLE_S = 0.04
+MIN_CYCLE_S = 0.1  # runs due within this share one flush (one transaction, one batch of sends)
 STATS_EVERY_S = 10.0
 SWEEP_EVERY_S = 60.0
 IDLE_MIN = 0.1
