@@ -1,5 +1,6 @@
 """Analysis without running: single points of failure per request class, the largest number
-of users the design can carry with its bottleneck, and the cost per month."""
+of users the design can carry with its bottleneck, the nodes that cannot grow vertically, and
+the bill per month by line."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from simulation.catalogue import HOURS_PER_MONTH
+from simulation.catalogue import INSTANCE_SIZES, LARGEST_INSTANCE_SIZE, core_speed
 from simulation.compile import Compiled, K
 from simulation.flow import FlowEngine
+from simulation.pricing import monthly_bill
 from simulation.scenario import REQUEST_CLASSES, Scenario
 
 _EPSILON_USERS = 1e-6
+VERTICAL_LIMIT = "%s is at its largest size: scale out instead"
+VERTICAL_LIMIT_PRIMARY = (
+    "%s is at its largest size: move reads to replicas and writes to a faster engine or shards"
+)
 
 
 SINK = -1  # virtual node every completion leads to
@@ -107,16 +113,45 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def cost_per_month(engine: FlowEngine, per_user: np.ndarray, users: float) -> float:
-    """Instances as provisioned, plus CDN transfer of the static hits at the workload's rate."""
-    model = engine.model
-    hourly = model.cost_per_hour()
-    if len(model.cache_nodes):
-        hit = np.zeros(model.n)
-        hit[model.cache_nodes] = engine.hit_ratios()
-        static = per_user[0] * users
-        hourly += float((model.cdn_price_per_request * static * hit).sum()) * 3600
-    return round(hourly * HOURS_PER_MONTH, 2)
+def vertical_limits(scenario: Scenario) -> list[dict[str, str]]:
+    """Servers and databases already at the largest instance size, with what to do instead."""
+    return [
+        {
+            "node": node.id,
+            "instance_size": node.params.instance_size,
+            "message": (VERTICAL_LIMIT_PRIMARY if node.kind == "database" else VERTICAL_LIMIT)
+            % node.id,
+        }
+        for node in scenario.nodes
+        if node.kind in ("server", "database", "replica")
+        and node.params.instance_size == LARGEST_INSTANCE_SIZE
+    ]
+
+
+def size_capacities(kind: str) -> list[dict[str, Any]]:
+    """Per instance size, for a server or a database: its capacity in vCPUs at one core's
+    uncontended speed (USL, burstable baseline) and that capacity per dollar an hour."""
+    rows = []
+    for name, size in INSTANCE_SIZES.items():
+        capacity = size.vcpu * core_speed(kind, size, size.vcpu)
+        price = size.price_per_hour_usd if kind == "server" else size.db_price_per_hour_usd
+        rows.append(
+            {
+                "instance_size": name,
+                "vcpu": size.vcpu,
+                "capacity_vcpu": round(capacity, 3),
+                "price_per_hour_usd": price,
+                "capacity_per_dollar_hour": round(capacity / price, 3),
+            }
+        )
+    return rows
+
+
+def cost_breakdown(model: Compiled, users: float) -> dict[str, float]:
+    """USD per month by line: instances as provisioned, and every request of the workload at
+    `users` answered (transfer out to the internet, CDN requests)."""
+    bill = monthly_bill(model, model.rate_per_user * users)
+    return {line: round(usd, 2) for line, usd in bill.items()}
 
 
 def analyze(scenario: Scenario) -> dict[str, Any]:
@@ -124,11 +159,15 @@ def analyze(scenario: Scenario) -> dict[str, Any]:
     engine, per_user = demand_per_user(scenario)
     users = float(scenario.workload.users)
     limit = capacity_limit(engine.model, per_user, users)
+    bill = cost_breakdown(engine.model, users)
     return {
         "spofs": single_points_of_failure(engine.model),
         "max_users": limit["max_users"],
         "max_rps": limit["max_rps"],
         "bottleneck": limit["bottleneck"],
         "headroom": limit["headroom"],
-        "cost_per_month": cost_per_month(engine, per_user, users),
+        "vertical_limits": vertical_limits(scenario),
+        "instance_sizes": {kind: size_capacities(kind) for kind in ("server", "database")},
+        "cost_per_month": round(sum(bill.values()), 2),
+        "cost_breakdown": bill,
     }

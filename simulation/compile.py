@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from simulation.catalogue import CACHE_SIZES, ENGINE_PROFILES, HOURS_PER_MONTH, INSTANCE_SIZES
+from simulation.catalogue import (
+    BILL_LINES,
+    CACHE_SIZES,
+    CLOUDFRONT_TRANSFER_OUT_TIERS,
+    ENGINE_PROFILES,
+    HOURS_PER_MONTH,
+    INSTANCE_BILL_LINE,
+    INSTANCE_SIZES,
+    core_speed,
+)
 from simulation.popularity import CacheCurves, cache_curves
 from simulation.scenario import REQUEST_CLASSES, Scenario
 
@@ -69,6 +78,7 @@ class Compiled:
     connection_limited: np.ndarray
     detect_s: np.ndarray
     price_per_hour: np.ndarray  # per instance
+    bill_line: np.ndarray  # per node, index into BILL_LINES of its instance hours
     fwd: np.ndarray  # (K, N) share of served requests passed on (caches: set per tick)
     routes: Routes
     group_key: np.ndarray  # per route: cls * N + src
@@ -86,16 +96,15 @@ class Compiled:
     cache_ttl_s: np.ndarray
     data_curves: CacheCurves
     static_curves: CacheCurves
-    cdn_price_per_request: np.ndarray  # per node, USD per static request served at the edge
+    response_gb: np.ndarray  # (K,) bytes of one response, in GB
+    cdn_share: np.ndarray  # (K,) share of each class the users send through a CDN
+    cdn_price_scale: float  # the CDNs' first-tier price against CloudFront's
     rate_per_user: np.ndarray  # (K,) requests per second per user
     users_node: int
 
     @property
     def n(self) -> int:
         return len(self.ids)
-
-    def cost_per_hour(self) -> float:
-        return float(np.sum(self.price_per_hour * self.instances))
 
 
 def _profile(node) -> tuple[float, float, int]:
@@ -180,8 +189,10 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         if node.kind == "server":
             p = node.params
             size = INSTANCE_SIZES[p.instance_size]
+            cores = min(p.concurrency, size.vcpu)
             s = (mix.static * p.static_ms + mix.read * p.read_ms + mix.write * p.write_ms) / 1000
-            return s / max(min(p.concurrency, size.vcpu) * p.instances, 1)
+            s /= core_speed("server", size, cores)
+            return s / max(cores * p.instances, 1)
         return 1.0
 
     def add_forward(nid: str, cls: int, targets: list, weights=None, per_instance=False):
@@ -212,7 +223,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
             w = 1.0
             if role == ROLE_DATA_READ:
                 size = INSTANCE_SIZES[nodes[m].params.instance_size]
-                w = float(size.vcpu)
+                w = size.vcpu * core_speed(nodes[m].kind, size, size.vcpu)
             rows.append((nid, m, cls, role, w, False, lat[m][0], 0.0, lat[m][1]))
 
     for node in scenario.nodes:
@@ -314,7 +325,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     apply_rate = np.full(n, np.inf)
     sync = np.zeros(n, dtype=bool)
     group = np.full(n, -1, dtype=np.int64)
-    cdn_price = np.zeros(n)
+    cdn_scale = []
     wl = scenario.workload
     for nid in order:
         i = index[nid]
@@ -330,7 +341,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
                 price[i] = p.price_per_month_usd / HOURS_PER_MONTH
             elif node.kind == "cdn":
                 delay[i] = p.edge_latency_ms / 1000
-                cdn_price[i] = wl.static_catalogue.object_size_kb / 1e6 * p.price_per_gb_usd
+                cdn_scale.append(p.price_per_gb_usd / CLOUDFRONT_TRANSFER_OUT_TIERS[0][1])
         elif node.kind == "load_balancer":
             instances[i] = 1 if p.mode == "single" else 2
             active[i] = 1 if p.mode != "active_active" else 2
@@ -347,6 +358,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
             service[STATIC, i] = p.static_ms / 1000
             service[READ, i] = (p.read_ms + (0 if local[READ] else p.local_read_ms)) / 1000
             service[WRITE, i] = (p.write_ms + (0 if local[WRITE] else p.local_write_ms)) / 1000
+            service[:, i] /= core_speed("server", size, servers[i])
             queue[i] = p.queue_limit
             timeout[i] = p.timeout_ms / 1000
             price[i] = size.price_per_hour_usd
@@ -367,6 +379,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
             service[READ, i] = read_ms / 1000
             service[WRITE, i] = write_ms / 1000
             service[STATIC, i] = read_ms / 1000
+            service[:, i] /= core_speed(node.kind, size, servers[i])
             queue[i] = max(limit - servers[i], 0)
             conn_limited[i] = True
             price[i] = size.db_price_per_hour_usd
@@ -450,6 +463,9 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         connection_limited=conn_limited,
         detect_s=detect,
         price_per_hour=price,
+        bill_line=np.array(
+            [BILL_LINES.index(INSTANCE_BILL_LINE[nodes[nid].kind]) for nid in order], dtype=np.int64
+        ),
         fwd=fwd,
         routes=routes,
         group_key=routes.cls * n + routes.src,
@@ -469,10 +485,34 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         static_curves=cache_curves(
             wl.static_catalogue.objects, wl.static_catalogue.zipf_exponent, 0.0
         ),
-        cdn_price_per_request=cdn_price,
+        response_gb=np.array(
+            [
+                wl.static_catalogue.object_size_kb,
+                wl.response_sizes.read_kb,
+                wl.response_sizes.write_kb,
+            ]
+        )
+        / 1e6,
+        cdn_share=_cdn_share(routes, [nodes[nid].kind for nid in order]),
+        cdn_price_scale=float(np.mean(cdn_scale)) if cdn_scale else 1.0,
         rate_per_user=rate,
         users_node=next((index[nid] for nid in order if nodes[nid].kind == "users"), -1),
     )
+
+
+def _cdn_share(routes: Routes, kinds: list[str]) -> np.ndarray:
+    """Per class, the share of the users' requests that enter through a CDN: of the routes
+    from users or DNS to their first stop past DNS, the weight of those into a CDN."""
+    share = np.zeros(K)
+    for k in range(K):
+        into = [
+            (kinds[d] == "cdn", w)
+            for s, d, c, w in zip(routes.src, routes.dst, routes.cls, routes.weight, strict=True)
+            if c == k and kinds[s] in ("users", "dns") and kinds[d] != "dns"
+        ]
+        total = sum(w for _, w in into)
+        share[k] = sum(w for cdn, w in into if cdn) / total if total > 0 else 0.0
+    return share
 
 
 def _interleaves(node) -> bool:

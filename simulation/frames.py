@@ -12,7 +12,9 @@ from typing import Any, Protocol, TypedDict
 
 import numpy as np
 
+from simulation.catalogue import BILL_LINES, HOURS_PER_MONTH
 from simulation.compile import Compiled, K
+from simulation.pricing import monthly_bill
 from simulation.scenario import REQUEST_CLASSES
 
 TIME_GRID_S = np.logspace(-5, 4, 181)  # response-time CDFs: 10 us to 3 h, 20 points a decade
@@ -98,6 +100,7 @@ class SystemMetrics(TypedDict):
     backlog: float
     cost_per_hour: float
     cost_per_month: float
+    cost_breakdown: dict[str, float]
 
 
 class NodeMetrics(TypedDict, total=False):
@@ -210,6 +213,7 @@ class TickFigures:
         "system",
         "errors",
         "cost_hour",
+        "bill",
         "columns",
         "node_errors",
         "error_rps",
@@ -239,14 +243,15 @@ class TickFigures:
         self.total_offered = float(offered.sum())
         self.total_served = float(served_k.sum())
         self.total_errors = float(err_by_class.sum())
-        cdn_cost = float((m.cdn_price_per_request * completions[0]).sum()) * 3600
-        self.cost_hour = m.cost_per_hour() + cdn_cost
+        bill = monthly_bill(m, served_k)
+        self.bill = {line: _r(usd, 2) for line, usd in bill.items()}
+        self.cost_hour = sum(bill.values()) / HOURS_PER_MONTH
         self.system = {
             "offered_rps": _r(self.total_offered),
             "served_rps": _r(self.total_served),
             "goodput_rps": _r(goodput.sum()),
             "error_rps": _r(self.total_errors),
-            "cost_per_month": _r(self.cost_hour * 730.0, 2),
+            "cost_per_month": _r(self.cost_hour * HOURS_PER_MONTH, 2),
             "lost_writes": _r(engine.lost_writes, 3),
             "stale_reads": _r(engine.stale_reads, 3),
         }
@@ -332,6 +337,7 @@ def build_frame(engine: FrameSource, res: TickArrays, figures: TickFigures | Non
         "backlog": _r(res["backlog"].sum()),
         "cost_per_hour": _r(f.cost_hour),
         "cost_per_month": s["cost_per_month"],
+        "cost_breakdown": dict(f.bill),
     }
     return {
         "t": f.t,
@@ -441,6 +447,7 @@ class SummaryAccumulator:
     def __init__(self) -> None:
         self.duration = 0.0
         self.system: dict[str, float] = dict.fromkeys(_SUMMED_SYSTEM, 0.0)
+        self.bill: dict[str, float] = dict.fromkeys(BILL_LINES, 0.0)
         self.errors = _KeyedSums()  # reason -> requests
         self.classes: dict[str, dict[str, float]] = {}
         self.class_cdf: np.ndarray | None = None
@@ -464,6 +471,8 @@ class SummaryAccumulator:
         self.duration += dt
         for k in _SUMMED_SYSTEM:
             self.system[k] += figures.system[k] * dt
+        for line, usd in figures.bill.items():
+            self.bill[line] += usd * dt
         weight = res["class_weight"][:, None] * dt
         contrib = res["class_cdf"] * weight
         self.class_cdf = contrib if self.class_cdf is None else self.class_cdf + contrib
@@ -580,6 +589,7 @@ class SummaryAccumulator:
             "lost_writes": last.get("lost_writes", 0.0),
             "stale_reads": last.get("stale_reads", 0.0),
             "cost_per_month": _r(self.system["cost_per_month"] / d, 2),
+            "cost_breakdown": {line: _r(usd / d, 2) for line, usd in self.bill.items()},
         }
         classes = {}
         for k, (name, acc) in enumerate(self.classes.items()):

@@ -292,6 +292,13 @@ class StaticCatalogue(Model):
     object_size_kb: float = Field(50.0, gt=0, description="Average object size, KB.")
 
 
+class ResponseSizes(Model):
+    """Bytes of the answer to a data request; a static answer is the catalogue's object size."""
+
+    read_kb: float = Field(5.0, ge=0, description="Average answer to a read (a page), KB.")
+    write_kb: float = Field(1.0, ge=0, description="Average answer to a write, KB.")
+
+
 class ConstantShape(Model):
     type: Literal["constant"]
 
@@ -338,6 +345,7 @@ class Workload(Model):
     mix: Mix = Field(default_factory=Mix)
     keys: KeyPopularity = Field(default_factory=KeyPopularity)
     static_catalogue: StaticCatalogue = Field(default_factory=StaticCatalogue)
+    response_sizes: ResponseSizes = Field(default_factory=ResponseSizes)
     shape: Shape = Field(default_factory=lambda: ConstantShape(type="constant"))
     latency_target_ms: float = Field(
         500.0, gt=0, description="Answers slower than this do not count as goodput, ms."

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from simulation.catalogue import INSTANCE_SIZES, core_speed
 from simulation.flow import FlowEngine
 from simulation.scenario import Scenario
 from simulation.validate import validate_scenario
@@ -39,6 +40,13 @@ def build(nodes: list[dict], edges: list[tuple], **workload: Any) -> Scenario:
 
 STATIC_ONLY = {"static": 1.0, "read": 0.0, "write": 0.0}
 READ_ONLY = {"static": 0.0, "read": 1.0, "write": 0.0}
+
+
+def usl_s(seconds: float, kind: str = "server", size: str = "m5.large") -> float:
+    """The service time of one busy core when all the size's vCPUs are busy: the Universal
+    Scalability Law slows each core (contention and coherency)."""
+    instance = INSTANCE_SIZES[size]
+    return seconds / core_speed(kind, instance, instance.vcpu)
 
 
 def server(nid: str, **params: Any) -> dict:

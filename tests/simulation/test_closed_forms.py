@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import READ_ONLY, STATIC_ONLY, build, jackson_split, server
+from conftest import READ_ONLY, STATIC_ONLY, build, jackson_split, server, usl_s
 
 from simulation.flow import FlowEngine
 from simulation.queueing import erlang_c, mmc_mean_wait, mmc_sojourn_quantile, sojourn_tail
@@ -46,10 +46,10 @@ def test_mm1_matches_closed_form():
 
 @pytest.mark.parametrize(
     ("size", "instances", "lam"),
-    [("m5.xlarge", 1, 320.0), ("m5.large", 3, 540.0), ("m5.4xlarge", 2, 2900.0)],
+    [("m5.xlarge", 1, 320.0), ("m5.large", 3, 540.0), ("m5.4xlarge", 2, 1960.0)],
 )
 def test_mmc_matches_erlang_c(size, instances, lam):
-    s = 0.010
+    s = usl_s(0.010, size=size)
     scenario = build(
         [{"id": "users", "kind": "users"}, server("web", instance_size=size, instances=instances)],
         [("users", "web")],
@@ -85,9 +85,9 @@ def test_jackson_network_with_probabilistic_split():
 
     expected = {
         "lb": sojourn(1, lam, 1 / lb_rate),
-        "web-1": sojourn(2, 0.3 * lam, 0.008),
-        "web-2": sojourn(2, 0.7 * lam, 0.005),
-        "db": sojourn(2, lam, 0.004),
+        "web-1": sojourn(2, 0.3 * lam, usl_s(0.008)),
+        "web-2": sojourn(2, 0.7 * lam, usl_s(0.005)),
+        "db": sojourn(2, lam, usl_s(0.004, "database")),
     }
     arrivals = res["arrivals"].sum(axis=0)
     for nid, value in expected.items():
@@ -151,8 +151,8 @@ def test_end_to_end_percentiles_of_a_tandem_are_close_to_exact():
     a = 1 / 0.010 - lam  # web: M/M/1, response time exponential with rate a
     db = node(engine, "db")
     assert engine.c_eff[db] == 2
-    mu = 1 / 0.025  # db: M/M/2
-    wait_prob = erlang_c(2, lam * 0.025)
+    mu = 1 / usl_s(0.025, "database")  # db: M/M/2
+    wait_prob = erlang_c(2, lam / mu)
 
     def survival(t):
         # P(T > t) for T = web + db, by numerical convolution of the two exact laws.

@@ -3,9 +3,10 @@
 import json
 
 import pytest
-from conftest import build, example, example_data, frames_of
+from conftest import build, example, example_data, frames_of, usl_s
 
 from simulation.analysis import analyze
+from simulation.catalogue import EC2_TRANSFER_OUT_TIERS, SECONDS_PER_MONTH
 from simulation.flow import FlowEngine
 from simulation.validate import validate_scenario
 
@@ -43,7 +44,10 @@ def test_weighted_load_balancer_follows_the_weights():
 
 def test_least_connections_sends_more_to_the_bigger_server():
     nodes = steady(lb_design("least_connections", sizes=("m5.xlarge", "m5.large")))["nodes"]
-    assert nodes["web-1"]["offered_rps"] == pytest.approx(2 * nodes["web-2"]["offered_rps"])
+    # In proportion to capacity: twice the vCPUs, each a little slower (USL).
+    ratio = 2 * usl_s(1.0) / usl_s(1.0, size="m5.xlarge")
+    assert 1.8 < ratio < 2
+    assert nodes["web-1"]["offered_rps"] == pytest.approx(ratio * nodes["web-2"]["offered_rps"])
     assert nodes["web-1"]["utilization"] == pytest.approx(nodes["web-2"]["utilization"])
 
 
@@ -68,7 +72,7 @@ def test_server_without_database_does_the_database_work_itself():
         + 0.45 * (params.read_ms + params.local_read_ms)
         + 0.05 * (params.write_ms + params.local_write_ms)
     ) / 1000
-    assert alone["utilization"] == pytest.approx(rate * busy / 2)
+    assert alone["utilization"] == pytest.approx(rate * usl_s(busy) / 2)
 
 
 def test_database_connection_limit_turns_overload_into_errors():
@@ -107,11 +111,21 @@ def test_synchronous_replication_makes_writes_wait_for_the_replica():
     assert write_ms("sync") == pytest.approx(write_ms("async") + 30, rel=1e-3)
 
 
-def test_cost_per_month_is_the_sum_of_instance_prices():
-    expected = (0.0225 + 2 * 0.096 + 0.178) * 730
-    assert analyze(example("03-load-balancer"))["cost_per_month"] == pytest.approx(
-        expected, abs=0.01
-    )
+def test_cost_per_month_is_instance_prices_plus_tiered_transfer_out_of_every_answer():
+    report = analyze(example("03-load-balancer"))
+    bill = report["cost_breakdown"]
+    assert bill["compute"] == pytest.approx(2 * 0.096 * 730, abs=0.01)
+    assert bill["load_balancer"] == pytest.approx(0.0225 * 730, abs=0.01)
+    assert bill["database"] == pytest.approx(0.178 * 730, abs=0.01)
+    workload = example("03-load-balancer").workload
+    kb_per_request = 0.5 * 50.0 + 0.45 * 5.0 + 0.05 * 1.0  # static, read and write answers
+    gb = workload.users * workload.requests_per_user_per_s * kb_per_request / 1e6
+    gb *= SECONDS_PER_MONTH
+    (first_gb, first_price), (_, second_price) = EC2_TRANSFER_OUT_TIERS[:2]
+    assert first_gb < gb < 5 * first_gb
+    expected = first_gb * first_price + (gb - first_gb) * second_price
+    assert bill["bandwidth"] == pytest.approx(expected, abs=0.01)
+    assert report["cost_per_month"] == pytest.approx(sum(bill.values()), abs=0.01)
 
 
 def test_zero_users_give_a_quiet_valid_frame():

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import build, example, frames_of
+from conftest import build, example, frames_of, usl_s
 
 from simulation.changes import ChangeError
 from simulation.flow import FlowEngine
@@ -249,7 +249,7 @@ def test_fluid_backlog_grows_and_drains_at_the_rate_difference():
     scenario = build(nodes, [("users", "web")], users=150, shape=spike,
                      mix={"static": 1.0, "read": 0.0, "write": 0.0})  # fmt: skip
     engine = FlowEngine(scenario, tick_s=0.5)
-    capacity = 2 / 0.010  # 2 vCPU, 10 ms
+    capacity = 2 / usl_s(0.010)  # 2 vCPU, 10 ms each, slowed by contention (USL)
     backlog = []
     while engine.t < 60:
         engine.advance()

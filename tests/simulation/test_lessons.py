@@ -3,7 +3,7 @@
 import pytest
 from conftest import example, example_data, frames_of
 
-from simulation.analysis import analyze
+from simulation.analysis import VERTICAL_LIMIT, analyze, size_capacities
 from simulation.catalogue import LARGEST_INSTANCE_SIZE
 from simulation.flow import FlowEngine
 from simulation.scenario import Scenario
@@ -97,6 +97,32 @@ def test_cdn_takes_static_load_off_the_origin():
     assert analyze(example("06-cdn"))["max_users"] > analyze(example("05-cache"))["max_users"]
 
 
+def test_a_cdn_lowers_the_bill_at_a_million_users():
+    without = analyze(example("05-cache", users=1_000_000))
+    with_cdn = analyze(example("06-cdn", users=1_000_000))
+    assert with_cdn["cost_per_month"] < without["cost_per_month"]
+    assert with_cdn["cost_breakdown"]["bandwidth"] < without["cost_breakdown"]["bandwidth"] / 5
+    assert with_cdn["cost_breakdown"]["cdn"] > 0
+    # The saving is in the transfer tiers: the same design pays for every byte it sends.
+    for line in ("compute", "database", "cache", "load_balancer"):
+        assert with_cdn["cost_breakdown"][line] == without["cost_breakdown"][line]
+
+
+def test_eight_times_the_machine_carries_fewer_than_eight_times_the_users():
+    def users_at(size):
+        data = example_data("02-separate-database")
+        data["nodes"][1]["params"] = {"instance_size": size}
+        return analyze(validate_scenario(data).scenario)["max_users"]
+
+    one, eight = users_at("m5.large"), users_at("m5.4xlarge")  # 2 and 16 vCPUs
+    assert 4 * one < eight < 8 * one
+    per_dollar = {
+        r["instance_size"]: r["capacity_per_dollar_hour"] for r in size_capacities("server")
+    }
+    assert per_dollar["m5.4xlarge"] < per_dollar["m5.large"]
+    assert per_dollar["t3.micro"] < per_dollar["m5.large"]  # a burstable size sustains its baseline
+
+
 def test_vertical_scaling_hits_a_ceiling_and_stays_a_single_point_of_failure():
     def at_size(size):
         data = example_data("01-single-server")
@@ -105,7 +131,11 @@ def test_vertical_scaling_hits_a_ceiling_and_stays_a_single_point_of_failure():
 
     small = analyze(at_size("m5.large").scenario)
     largest = analyze(at_size(LARGEST_INSTANCE_SIZE).scenario)
-    assert largest["max_users"] > 40 * small["max_users"]
+    # 48 times the vCPUs carry far fewer than 48 times the users (USL), at 48 times the price.
+    assert 5 * small["max_users"] < largest["max_users"] < 20 * small["max_users"]
+    assert largest["vertical_limits"] == [
+        {"node": "web", "instance_size": LARGEST_INSTANCE_SIZE, "message": VERTICAL_LIMIT % "web"}
+    ]
     assert largest["spofs"] == [{"node": "web", "classes": ["static", "read", "write"]}]
     beyond = at_size("m5.48xlarge")
     assert not beyond.ok
