@@ -245,7 +245,10 @@ class RunConsumer(AsyncWebsocketConsumer):
             for frame in missed:
                 await self._send(run_frame_message(frame))
         self.last_sent_seq = seq
-        await self._send(event)
+        if "json" in event:
+            await self.send(text_data=event["json"])
+        else:
+            await self._send(event)
 
     async def run_state(self, event: dict) -> None:
         await self._send(event)

@@ -24,7 +24,8 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 
 from sandbox.runs.hosted import HostedRun, Outbox, RunEnded
-from sandbox.runs.models import Run, RunEvent, RunFrame, RunHost, RunSnapshot
+from sandbox.runs.models import Run, RunHost, RunSnapshot
+from sandbox.runs.records import events_record, frames_record
 from sandbox.runs.selectors import host_alive_key, run_host_ids_alive
 from sandbox.runs.streams import run_group, run_state_message
 
@@ -196,8 +197,8 @@ class Host:
                         .values_list("id", flat=True),
                     )
                 )
-                RunFrame.objects.bulk_create(f for f in out.frames if str(f.run_id) in owned)
-                RunEvent.objects.bulk_create(e for e in out.events if str(e.run_id) in owned)
+                frames_record([f for f in out.frames if f[0] in owned])
+                events_record([e for e in out.events if e[0] in owned])
                 for run_id, (seq, t, data) in out.snapshots.items():
                     if run_id in owned:
                         RunSnapshot.objects.update_or_create(

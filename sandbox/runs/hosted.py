@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from sandbox.runs.controls import control_key
 from sandbox.runs.models import Run, RunEvent, RunFrame, RunSnapshot
-from sandbox.runs.streams import run_frame_message, run_state_message
+from sandbox.runs.records import EventRow, FrameRow
+from sandbox.runs.streams import run_frame_encoded, run_state_message
 from simulation.changes import ChangeError, parse_change
 from simulation.des import DesEngine
 from simulation.flow import FlowEngine
@@ -47,14 +48,14 @@ class RunEnded(Exception):
 class Outbox:
     """What one cycle of the host produced, recorded in one transaction, then published."""
 
-    frames: list[RunFrame] = field(default_factory=list)
-    events: list[RunEvent] = field(default_factory=list)
+    frames: list[FrameRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
     snapshots: dict[str, tuple[int, float, bytes]] = field(default_factory=dict)
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: list[tuple[str, dict]] = field(default_factory=list)
 
     def run_ids(self) -> set[str]:
-        ids = {str(f.run_id) for f in self.frames} | {str(e.run_id) for e in self.events}
+        ids = {f[0] for f in self.frames} | {e[0] for e in self.events}
         return ids | set(self.snapshots) | set(self.updates) | {r for r, _ in self.messages}
 
     def empty(self) -> bool:
@@ -280,11 +281,12 @@ class HostedRun:
         self.seq += 1
         events, self.pending_events = self.pending_events, []
         payload = {**self.last_frame, "events": events, "seq": self.seq, "produced_at": time.time()}
-        out.frames.append(RunFrame(run_id=self.run.id, seq=self.seq, payload=payload))
+        encoded = json.dumps(payload)  # once: stored as it is, and relayed as it is
+        out.frames.append((self.run_id, self.seq, encoded))
         for event in events:
             self.event_seq += 1
-            out.events.append(RunEvent(run_id=self.run.id, seq=self.event_seq, **_row(event)))
-        out.messages.append((self.run_id, run_frame_message(payload)))
+            out.events.append(_row(self.run_id, self.event_seq, event))
+        out.messages.append((self.run_id, run_frame_encoded(self.seq, encoded)))
         # The next one is due an interval after this one was due, not after it was made, so a
         # late turn does not halve the frame rate; after a long stall it restarts from now.
         self.next_publish = max(self.next_publish + self.publish_every, now - self.publish_every)
@@ -387,7 +389,7 @@ class HostedRun:
     def _finish(self, out: Outbox, state: str) -> None:
         for event in self.pending_events:  # told since the last frame (e.g. "run stopped")
             self.event_seq += 1
-            out.events.append(RunEvent(run_id=self.run.id, seq=self.event_seq, **_row(event)))
+            out.events.append(_row(self.run_id, self.event_seq, event))
         self.pending_events = []
         self.ended = True
         self.run.summary = {
@@ -416,10 +418,5 @@ def _links(engine: FlowEngine | DesEngine) -> list[tuple[str, str]]:
     return [(edge.source, edge.target) for edge in engine.scenario.edges]
 
 
-def _row(event: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "t": event["t"],
-        "level": event["level"],
-        "node": event["node"] or "",
-        "text": event["text"],
-    }
+def _row(run_id: str, seq: int, event: dict[str, Any]) -> EventRow:
+    return (run_id, seq, event["t"], event["level"], event["node"] or "", event["text"])

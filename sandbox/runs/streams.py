@@ -42,6 +42,13 @@ def run_frame_message(frame: dict) -> dict:
     return {"type": "run.frame", "seq": frame["seq"], "frame": frame}
 
 
+def run_frame_encoded(seq: int, frame_json: str) -> dict:
+    """A live frame whose client message is already JSON: the consumer sends the text as it
+    is, instead of decoding and encoding it again for every watcher."""
+    text = f'{{"type": "run.frame", "seq": {seq}, "frame": {frame_json}}}'
+    return {"type": "run.frame", "seq": seq, "json": text}
+
+
 def stream_publish(run_id: uuid.UUID | str, message: dict) -> None:
     """Send a message to everyone watching the run; the consumer relays it unchanged."""
     async_to_sync(get_channel_layer().group_send)(run_group(run_id), message)
