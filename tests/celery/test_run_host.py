@@ -3,7 +3,6 @@ they fit, with quotas that hold under bursts of parallel requests."""
 
 import threading
 import time
-import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -22,28 +21,12 @@ from tests.channels.live import (
     stop_run,
     wait_for_state,
 )
-from tests.processes import CeleryWorker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def start(owner: Owner, **options) -> Run:
     return start_run(owner, **{"duration_s": 600, "speed": 10, **options})
-
-
-@pytest.fixture
-def one_process_host(celery_worker, tmp_path, request):
-    """The only host while the test runs: one worker process, with the settings the test
-    asks for (the session's worker is stopped meanwhile and started again afterwards)."""
-    env = getattr(request, "param", {})
-    celery_worker.stop()
-    host = CeleryWorker(
-        tmp_path / "host.log", queue=f"host-{uuid.uuid4().hex[:8]}", concurrency=1, env=env
-    )
-    host.start()
-    yield host
-    host.stop()
-    celery_worker.start()
 
 
 def test_several_runs_progress_together_on_one_process_and_a_pause_stays_with_its_run(

@@ -31,25 +31,20 @@ def start(owner: Owner, **options) -> Run:
 TIMEOUT_S = 4  # the hosts' heartbeat timeout in these tests
 
 
+# The hosts' heartbeat timeout, shortened so that the tests see a dead host within seconds.
+SHORT_TIMEOUT = pytest.mark.parametrize(
+    "one_process_host", [{"RUN_HEARTBEAT_TIMEOUT_S": str(TIMEOUT_S)}], indirect=True
+)
+
+
 @pytest.fixture
-def lone_host(celery_worker, settings, tmp_path):
-    """A one-process worker that is the only host while runs are started on it (the session's
-    worker is stopped meanwhile and started again afterwards)."""
+def lone_host(one_process_host, settings):
+    """The one host the runs start on, with the short heartbeat timeout here too."""
     settings.RUN_HEARTBEAT_TIMEOUT_S = TIMEOUT_S
-    celery_worker.stop()
-    doomed = CeleryWorker(
-        tmp_path / "doomed.log",
-        queue=f"doomed-{uuid.uuid4().hex[:8]}",
-        concurrency=1,
-        env={"RUN_HEARTBEAT_TIMEOUT_S": str(TIMEOUT_S)},
-    )
-    doomed.start()
-    yield doomed
-    doomed.stop()
-    if celery_worker.process.poll() is not None:
-        celery_worker.start()
+    return one_process_host
 
 
+@SHORT_TIMEOUT
 def test_a_host_killed_with_two_runs_has_both_resumed_on_another_without_a_gap(
     lone_host, celery_worker, tmp_path
 ):
@@ -109,6 +104,7 @@ def test_a_host_killed_with_two_runs_has_both_resumed_on_another_without_a_gap(
         rescuer.stop()
 
 
+@SHORT_TIMEOUT
 def test_a_run_fails_with_a_reason_only_when_no_host_is_left(lone_host):
     owner = Owner()
     run = start(owner)
