@@ -77,6 +77,8 @@ describe('node visuals', () => {
     const promoted = nodeVisual('db-replica-1', { kind: 'replica', alive: true, utilization: 0.5, role: 'primary', replication_lag_ms: 0 });
     expect(promoted).toMatchObject({ role: 'primary', roleText: 'primary', roleChanged: true, lagMs: null });
     expect(promoted.description).toContain('now primary');
+    const stillDown = nodeVisual('db', { kind: 'database', alive: false, utilization: 0, role: 'replica', replication_lag_ms: 0 });
+    expect(stillDown).toMatchObject({ roleText: 'replica', lagMs: null });
     const returned = nodeVisual('db', { kind: 'database', alive: true, utilization: 0.1, role: 'replica', replication_lag_ms: 12.4 });
     expect(returned).toMatchObject({ role: 'replica', roleText: 'replica · lag 12 ms', roleChanged: true, lagMs: 12.4 });
     const primary = nodeVisual('db', { kind: 'database', alive: true, utilization: 0.3, role: 'primary', replication_lag_ms: 0 });

@@ -99,7 +99,11 @@ export function nodeVisual(id: string, node: NodeMetrics): NodeVisual {
   const errorRps = node.error_rps ?? Object.values(node.errors ?? {}).reduce((a, b) => a + b, 0);
   const hitRatio = typeof node.hit_ratio === 'number' ? node.hit_ratio : null;
   const role: LiveRole | null = node.role === 'primary' || node.role === 'replica' ? node.role : null;
-  const lagMs = role === 'replica' && typeof node.replication_lag_ms === 'number' ? node.replication_lag_ms : null;
+  // A dead replica replicates nothing: no lag to show (the engine reports 0 for it).
+  const lagMs =
+    role === 'replica' && health !== 'dead' && typeof node.replication_lag_ms === 'number'
+      ? node.replication_lag_ms
+      : null;
   const roleText = role === 'replica' ? (lagMs !== null ? `replica · lag ${compact(lagMs)} ms` : 'replica') : role;
   const designed = node.kind === 'database' ? 'primary' : node.kind === 'replica' ? 'replica' : null;
   const roleChanged = role !== null && designed !== null && role !== designed;
