@@ -449,6 +449,9 @@ class CycleStats:
         elapsed = time.monotonic() - self.since
         if elapsed < STATS_EVERY_S:
             return
+        if not host.runs:  # an idle host has nothing to say (make run's log stays readable)
+            self.__init__()
+            return
         shares = ", ".join(f"{k} {v / elapsed:.0%}" for k, v in sorted(self.totals.items()))
         # A host that never waits is behind: its runs go slower than asked.
         behind = host.runs and self.totals.get("wait", 0.0) < 0.05 * elapsed
